@@ -1,0 +1,139 @@
+"""The ``kenesh`` command: run the demo, serve the platform, or any Django command.
+
+    kenesh demo [--port N] [--data-dir DIR] [--scale N] [--no-serve]
+    kenesh serve [--host H] [--port N] [--threads N]
+    kenesh manage <django command> [args...]
+"""
+
+import argparse
+import os
+import secrets
+import sys
+from pathlib import Path
+
+
+def _prepare_environment(data_dir: str | None) -> Path:
+    """Point settings at the data directory and give it a secret key of its own."""
+    if data_dir:
+        os.environ["KENESH_DATA_DIR"] = str(Path(data_dir).resolve())
+    directory = Path(os.environ.get("KENESH_DATA_DIR") or Path.cwd() / "var").resolve()
+    directory.mkdir(parents=True, exist_ok=True)
+    os.environ["KENESH_DATA_DIR"] = str(directory)
+    if not os.environ.get("KENESH_SECRET_KEY"):
+        key_file = directory / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(50))
+            key_file.chmod(0o600)
+        os.environ["KENESH_SECRET_KEY"] = key_file.read_text().strip()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kenesh.settings")
+    return directory
+
+
+def _setup_django():
+    import django
+
+    django.setup()
+
+
+def serve(host: str, port: int, threads: int) -> None:
+    from waitress import serve as waitress_serve
+
+    from kenesh.wsgi import application
+
+    print(f"Kenesh is serving on http://{host}:{port}/  (Ctrl+C stops it)", flush=True)
+    waitress_serve(application, host=host, port=port, threads=threads, ident="kenesh")
+
+
+def cmd_demo(args) -> int:
+    directory = _prepare_environment(args.data_dir)
+    _setup_django()
+    from django.core.management import call_command
+
+    from kenesh.demo.loader import DEMO_PASSWORD, demo_loaded, load_demo
+    from kenesh.people.models import Person
+
+    print(f"Data directory: {directory}", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if demo_loaded():
+        print("The demo programme is already loaded.")
+    elif Person.objects.exists():
+        print("This database holds a programme that is not the demo; it is left as it is.")
+    else:
+        print(f"Loading the fictional demo programme (scale {args.scale})...", flush=True)
+        result = load_demo(scale=args.scale)
+        print(f"Loaded {result.people} fictional people and {result.organizations} organisations.")
+    _print_logins(DEMO_PASSWORD)
+    if args.no_serve:
+        return 0
+    serve("127.0.0.1", args.port, args.threads)
+    return 0
+
+
+def _print_logins(password: str) -> None:
+    from kenesh.access.models import User
+
+    users = User.objects.filter(
+        username__in=["admin", "staff", "mentor", "expert", "young", "donor"]
+    ).order_by("date_joined", "id")
+    if not users:
+        return
+    print("\nDemo logins (password for each: %s):" % password)
+    for user in users:
+        person = getattr(user, "person", None)
+        who = f" - {person.name_latin}" if person else ""
+        print(f"  {user.username:<8} {user.get_role_display()}{who}")
+    print()
+
+
+def cmd_serve(args) -> int:
+    _prepare_environment(args.data_dir)
+    _setup_django()
+    serve(args.host, args.port, args.threads)
+    return 0
+
+
+def cmd_manage(args) -> int:
+    _prepare_environment(args.data_dir)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["kenesh manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kenesh", description="Kenesh expert-dialogue platform")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="migrate, load the fictional demo if empty, and serve")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--data-dir", help="where the SQLite database and files live (./var)")
+    demo.add_argument("--scale", type=int, default=1, help="multiply the demo roster (benchmarks)")
+    demo.add_argument("--no-serve", action="store_true", help="prepare the demo, do not serve")
+    demo.add_argument("--threads", type=int, default=8)
+    demo.set_defaults(func=cmd_demo)
+
+    serve_p = sub.add_parser("serve", help="serve the platform with waitress")
+    serve_p.add_argument("--host", default="127.0.0.1")
+    serve_p.add_argument("--port", type=int, default=8000)
+    serve_p.add_argument("--threads", type=int, default=8)
+    serve_p.add_argument("--data-dir")
+    serve_p.set_defaults(func=cmd_serve)
+
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("--data-dir")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "demo" and args.scale < 1:
+        print("--scale must be 1 or more", file=sys.stderr)
+        return 2
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,10 @@
+from kenesh.core import navigation
+from kenesh.core.settings_store import get_setting
+
+
+def platform(request):
+    user = getattr(request, "user", None)
+    return {
+        "nav_entries": navigation.entries_for(user) if user is not None else [],
+        "demo_programme": get_setting("demo"),
+    }

@@ -1,0 +1,27 @@
+/* Draws the charts whose data a page put in a json_script element.
+   The tables beside them carry the same numbers for readers without scripts. */
+(function () {
+  "use strict";
+  var palette = ["#1f5f8b", "#e07a3f", "#3f9c6d", "#8a5bb5", "#c9a227", "#5a6b7b", "#c0504d", "#2aa3b8"];
+
+  function drawDiversity() {
+    var canvas = document.getElementById("diversity-chart");
+    var source = document.getElementById("diversity-data");
+    if (!canvas || !source || typeof Chart === "undefined") { return; }
+    var data = JSON.parse(source.textContent);
+    data.datasets.forEach(function (set, i) { set.backgroundColor = palette[i % palette.length]; });
+    new Chart(canvas, {
+      type: "bar",
+      data: data,
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
+        plugins: { legend: { position: "bottom" } }
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", drawDiversity);
+})();

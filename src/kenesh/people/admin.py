@@ -1,0 +1,52 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+
+from kenesh.core.audit import log_action
+from kenesh.people import queries
+from kenesh.people.models import Organization, Person, Theme
+
+
+class RulesModelAdmin(admin.ModelAdmin):
+    """Asks the rules permissions (people/rules.py) rather than Django's permission tables."""
+
+    def has_module_permission(self, request):
+        return request.user.has_perm(f"{self.opts.app_label}.view_{self.opts.model_name}")
+
+
+@admin.register(Person)
+class PersonAdmin(RulesModelAdmin):
+    list_display = ("name", "name_latin", "country", "track", "sector", "organization")
+    list_filter = ("country", "track", "sector", "gender")
+    search_fields = ("name", "name_latin", "search_text")
+    autocomplete_fields = ("organization",)
+    filter_horizontal = ("themes", "languages")
+    readonly_fields = ("code", "created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        obj.refresh_derived_fields()
+        super().save_model(request, obj, form, change)
+        log_action(
+            obj, "people.person.updated" if change else "people.person.created", by=request.user
+        )
+        duplicates = list(queries.possible_duplicates(obj)[:5])
+        if duplicates:
+            self.message_user(
+                request,
+                _("Possible duplicate: %(others)s, with the same name and country.")
+                % {"others": ", ".join(str(p) for p in duplicates)},
+                messages.WARNING,
+            )
+
+
+@admin.register(Organization)
+class OrganizationAdmin(RulesModelAdmin):
+    list_display = ("name", "name_en", "country", "sector")
+    list_filter = ("country", "sector")
+    search_fields = ("name", "name_en")
+
+
+@admin.register(Theme)
+class ThemeAdmin(RulesModelAdmin):
+    list_display = ("name", "name_ru", "slug")
+    search_fields = ("name", "name_ru")
+    prepopulated_fields = {"slug": ("name",)}

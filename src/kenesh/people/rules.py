@@ -1,0 +1,55 @@
+"""Who may see or do what with people. Views, templates and the admin ask these."""
+
+import rules
+from django.shortcuts import get_object_or_404
+from django.core.exceptions import PermissionDenied
+
+from kenesh.access.predicates import is_authenticated, is_member, is_staff
+from kenesh.people.models import Person
+
+
+@rules.predicate
+def is_self(user, person) -> bool:
+    return person is not None and user.is_authenticated and person.user_id == user.pk
+
+
+@rules.predicate
+def is_listed(user, person) -> bool:
+    return person is not None and person.directory_consent_at is not None
+
+
+@rules.predicate
+def has_profile(user) -> bool:
+    return user.is_authenticated and Person.objects.filter(user=user).exists()
+
+
+can_view_person = is_staff | (is_member & (is_listed | is_self))
+can_view_contacts = is_staff | is_self
+can_edit_own_profile = is_member & is_self
+
+rules.add_perm("people.view_roster", is_member)
+rules.add_perm("people.view_diversity", is_authenticated)
+rules.add_perm("people.export_roster", is_staff)
+rules.add_perm("people.view_person_detail", can_view_person)
+rules.add_perm("people.view_contacts", can_view_contacts)
+rules.add_perm("people.edit_own_profile", is_member & has_profile)
+rules.add_perm("people.view_exact_counts", is_staff)
+# The admin and the staff pages ask Django's own model permissions.
+for model in ("person", "organization", "theme", "language"):
+    rules.add_perm(f"people.view_{model}", is_staff)
+    rules.add_perm(f"people.add_{model}", is_staff)
+    rules.add_perm(f"people.change_{model}", is_staff)
+    rules.add_perm(f"people.delete_{model}", is_staff)
+
+
+def get_person_for(user, code, *, to: str = "view") -> Person:
+    """The person ``user`` may reach by ``code``: 404 if they may not know of them,
+    403 if they may see but not do ``to`` ("view", "edit" or "edit_own")."""
+    person = get_object_or_404(
+        Person.objects.visible_to(user).select_related("organization", "user"), code=code
+    )
+    if to == "edit" and not user.has_perm("people.change_person", person):
+        raise PermissionDenied
+    if to == "edit_own" and not can_edit_own_profile(user, person):
+        raise PermissionDenied
+    return person

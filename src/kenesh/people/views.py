@@ -1,0 +1,203 @@
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kenesh.access.decorators import requires
+from kenesh.core.audit import log_action
+from kenesh.people import queries, services
+from kenesh.people.filters import DiversityFilter, RosterFilter
+from kenesh.people.forms import OwnProfileForm, PersonForm
+from kenesh.people.models import Person
+from kenesh.people.rules import get_person_for
+
+
+def _filtered(request):
+    filterset = RosterFilter(
+        request.GET or None, queryset=Person.objects.visible_to(request.user)
+    )
+    return filterset, filterset.filtered()
+
+
+@requires("people.view_roster")
+def roster(request):
+    filterset, people = _filtered(request)
+    paginator = Paginator(queries.roster(people), settings.KENESH_ROSTER_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "people/roster_table.html" if request.htmx else "people/roster_list.html"
+    return render(
+        request,
+        template,
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@requires("people.export_roster")
+def roster_export(request):
+    filterset, people = _filtered(request)
+    if filterset.is_bound and not filterset.is_valid():
+        messages.error(request, _("Correct the filters before exporting."))
+        return redirect(f"{reverse('people:roster')}?{request.GET.urlencode()}")
+    people = queries.profile(people).order_by("country", "name_latin")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="kenesh-roster-{stamp}.csv"'
+    response.write("\ufeff")  # lets spreadsheet programs read Cyrillic as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Code"), _("Name as written"), _("Name in Latin letters"), _("Gender"),
+            _("Year of birth"), _("Country"), _("City"), _("Organisation"), _("Position"),
+            _("Sector"), _("Track"), _("Themes"), _("Working languages"), _("Email"),
+            _("Phone"), _("Messenger handle"), _("Consent to data processing"),
+            _("Listed for members"),
+        ]
+    )  # fmt: skip
+    count = 0
+    for person in people:
+        count += 1
+        writer.writerow(
+            [
+                person.code, person.name, person.name_latin, person.get_gender_display(),
+                person.birth_year or "", person.get_country_display(), person.city,
+                person.organization.name if person.organization else "", person.position,
+                person.get_sector_display(), person.get_track_display(),
+                "; ".join(t.label for t in person.themes.all()),
+                "; ".join(str(lang) for lang in person.languages.all()),
+                person.email, person.phone, person.messenger,
+                _date(person.data_processing_consent_at), _date(person.directory_consent_at),
+            ]
+        )  # fmt: skip
+    log_action(
+        request.user,
+        "people.roster.exported",
+        by=request.user,
+        data={"filters": request.GET.dict(), "rows": count},
+    )
+    return response
+
+
+def _date(value):
+    return timezone.localtime(value).date().isoformat() if value else ""
+
+
+@requires("people.view_roster")
+def person_detail(request, code):
+    person = get_person_for(request.user, code)
+    person = queries.profile(Person.objects.filter(pk=person.pk)).get()
+    duplicates = []
+    if request.user.has_perm("people.change_person"):
+        duplicates = list(queries.possible_duplicates(person))
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "show_contacts": request.user.has_perm("people.view_contacts", person),
+            "duplicates": duplicates,
+        },
+    )
+
+
+@requires("people.add_person")
+def person_create(request):
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = services.create_person(
+            by=request.user, consents=form.consents(), **form.cleaned_data_without_consents()
+        )
+        messages.success(request, _("%(name)s was added to the roster.") % {"name": person})
+        _warn_duplicates(request, person)
+        return redirect("people:person-detail", code=person.code)
+    return render(request, "people/person_form.html", {"form": form, "person": None})
+
+
+@requires("people.change_person")
+def person_edit(request, code):
+    person = get_person_for(request.user, code, to="edit")
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        services.update_person(
+            person=person,
+            by=request.user,
+            consents=form.consents(),
+            **form.cleaned_data_without_consents(),
+        )
+        messages.success(request, _("Changes to %(name)s were saved.") % {"name": person})
+        _warn_duplicates(request, person)
+        return redirect("people:person-detail", code=person.code)
+    return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+def _warn_duplicates(request, person):
+    duplicates = list(queries.possible_duplicates(person)[:5])
+    if duplicates:
+        messages.warning(
+            request,
+            _("Possible duplicate: %(others)s, with the same name and country. Check before merging.")
+            % {"others": ", ".join(f"{p.name} ({p.name_latin})" for p in duplicates)},
+        )
+
+
+@requires("people.edit_own_profile")
+def own_profile(request):
+    person = Person.objects.filter(user=request.user).first()
+    if person is None:
+        raise Http404
+    return redirect("people:person-detail", code=person.code)
+
+
+@requires("people.edit_own_profile")
+def own_profile_edit(request):
+    person = Person.objects.filter(user=request.user).first()
+    if person is None:
+        raise Http404
+    person = get_person_for(request.user, person.code, to="edit_own")
+    form = OwnProfileForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        services.update_own_profile(
+            person=person,
+            by=request.user,
+            consents=form.consents(),
+            **form.cleaned_data_without_consents(),
+        )
+        messages.success(request, _("Your profile was saved."))
+        return redirect("people:person-detail", code=person.code)
+    return render(request, "people/profile_form.html", {"form": form, "person": person})
+
+
+@requires("people.view_diversity")
+def diversity(request):
+    # Aggregates count everyone on the roster, whoever looks; only the counts show.
+    filterset = DiversityFilter(request.GET or None, queryset=Person.objects.all())
+    people = filterset.filtered()
+    by = request.GET.get("by", "gender")
+    if by not in queries.DIMENSIONS:
+        by = "gender"
+    summary = queries.diversity(
+        people, by=by, exact=request.user.has_perm("people.view_exact_counts")
+    )
+    return render(
+        request,
+        "people/diversity_summary.html",
+        {
+            "filter": filterset,
+            "summary": summary,
+            "by": by,
+            "dimensions": [
+                ("gender", _("Gender")),
+                ("track", _("Track")),
+                ("sector", _("Sector")),
+            ],
+            "small_cell": queries.SMALL_CELL,
+        },
+    )
+
