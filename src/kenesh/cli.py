@@ -1,8 +1,8 @@
 """The ``kenesh`` command: run the demo, serve the platform, or any Django command.
 
-    kenesh demo [--port N] [--data-dir DIR] [--scale N] [--no-serve]
-    kenesh serve [--host H] [--port N] [--threads N]
-    kenesh manage <django command> [args...]
+kenesh demo [--port N] [--data-dir DIR] [--scale N] [--no-serve]
+kenesh serve [--host H] [--port N] [--threads N]
+kenesh manage <django command> [args...]
 """
 
 import argparse
@@ -17,7 +17,7 @@ def _prepare_environment(data_dir: str | None) -> Path:
     if data_dir:
         os.environ["KENESH_DATA_DIR"] = str(Path(data_dir).resolve())
     directory = Path(os.environ.get("KENESH_DATA_DIR") or Path.cwd() / "var").resolve()
-    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "static").mkdir(parents=True, exist_ok=True)
     os.environ["KENESH_DATA_DIR"] = str(directory)
     if not os.environ.get("KENESH_SECRET_KEY"):
         key_file = directory / "secret_key"
@@ -78,7 +78,7 @@ def _print_logins(password: str) -> None:
     ).order_by("date_joined", "id")
     if not users:
         return
-    print("\nDemo logins (password for each: %s):" % password)
+    print(f"\nDemo logins (password for each: {password}):")
     for user in users:
         person = getattr(user, "person", None)
         who = f" - {person.name_latin}" if person else ""

@@ -22,7 +22,11 @@ class DenyByDefaultMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if match is not None and match.namespaces and match.namespaces[0] in SELF_GUARDED_NAMESPACES:
+        if (
+            match is not None
+            and match.namespaces
+            and match.namespaces[0] in SELF_GUARDED_NAMESPACES
+        ):
             return None
         access = declared_access(view_func)
         if access is PUBLIC:

@@ -82,11 +82,14 @@ def load_demo(*, scale: int = 1, seed: int = 2022) -> DemoResult:
     if scale < 1:
         raise ValueError("scale must be at least 1")
     if Person.objects.exists():
-        raise RuntimeError("The database already holds people; the demo loads only into an empty one.")
+        raise RuntimeError(
+            "The database already holds people; the demo loads only into an empty one."
+        )
     rng = random.Random(seed)
     languages = {lang.code: lang for lang in Language.objects.all()}
     themes = [
-        Theme.objects.create(slug=slug, name=name, name_ru=name_ru) for slug, name, name_ru in THEMES
+        Theme.objects.create(slug=slug, name=name, name_ru=name_ru)
+        for slug, name, name_ru in THEMES
     ]
     organizations = {
         country: [
@@ -122,10 +125,16 @@ def _roster_copy(rng: random.Random, copy: int, organizations) -> list[Person]:
     for country, (count, emergent) in COUNTRY_PLAN.items():
         for index in range(count):
             track = Track.EMERGENT if index < emergent else Track.SEASONED
-            gender = Gender.FEMALE if rng.random() < (0.5 if track == Track.EMERGENT else 0.42) else Gender.MALE
+            gender = (
+                Gender.FEMALE
+                if rng.random() < (0.5 if track == Track.EMERGENT else 0.42)
+                else Gender.MALE
+            )
             given, given_latin = rng.choice(names.GIVEN_NAMES[country][gender])
             male, male_latin, female, female_latin = rng.choice(names.SURNAMES[country])
-            surname, surname_latin = (female, female_latin) if gender == Gender.FEMALE else (male, male_latin)
+            surname, surname_latin = (
+                (female, female_latin) if gender == Gender.FEMALE else (male, male_latin)
+            )
             organization = rng.choice(organizations[country])
             if track == Track.EMERGENT:
                 birth_year = rng.randint(1994, 2002)
@@ -133,7 +142,13 @@ def _roster_copy(rng: random.Random, copy: int, organizations) -> list[Person]:
             else:
                 birth_year = rng.randint(1956, 1986)
                 position = names.POSITIONS[rng.randrange(len(names.POSITIONS))]
-            can_mentor = track == Track.SEASONED and country != "AF" and mentors_left > 0 and index >= emergent and index < emergent + 3
+            can_mentor = (
+                track == Track.SEASONED
+                and country != "AF"
+                and mentors_left > 0
+                and index >= emergent
+                and index < emergent + 3
+            )
             if can_mentor:
                 mentors_left -= 1
             joined = PROGRAMME_START + datetime.timedelta(days=rng.randint(0, 700), hours=copy)
@@ -179,7 +194,9 @@ def _link_themes_and_languages(rng, people, themes, languages):
         if rng.random() < 0.7:
             spoken.add("en")
         for code in sorted(spoken):
-            language_rows.append(person_languages(person_id=person.pk, language_id=languages[code].pk))
+            language_rows.append(
+                person_languages(person_id=person.pk, language_id=languages[code].pk)
+            )
     person_themes.objects.bulk_create(theme_rows, batch_size=2000)
     person_languages.objects.bulk_create(language_rows, batch_size=2000)
 
@@ -187,7 +204,11 @@ def _link_themes_and_languages(rng, people, themes, languages):
 def _make_logins(people: list[Person]) -> list[DemoLogin]:
     first_copy = people[: sum(count for count, _e in COUNTRY_PLAN.values())]
     mentor = next(p for p in first_copy if p.can_mentor)
-    expert = next(p for p in first_copy if p.track == Track.SEASONED and not p.can_mentor and p.directory_consent_at)
+    expert = next(
+        p
+        for p in first_copy
+        if p.track == Track.SEASONED and not p.can_mentor and p.directory_consent_at
+    )
     young = next(p for p in first_copy if p.track == Track.EMERGENT and p.directory_consent_at)
     plan = [
         ("admin", Role.ADMINISTRATOR, None, "Demo Administrator"),
@@ -211,6 +232,10 @@ def _make_logins(people: list[Person]) -> list[DemoLogin]:
         if person is not None:
             person.user = user
             person.save(update_fields=["user"])
-        who = f"{person.name_latin} ({person.get_country_display()}, {person.get_track_display()})" if person else label
+        who = (
+            f"{person.name_latin} ({person.get_country_display()}, {person.get_track_display()})"
+            if person
+            else label
+        )
         logins.append(DemoLogin(username, str(Role(role).label), who))
     return logins

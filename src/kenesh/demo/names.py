@@ -9,9 +9,6 @@ on purpose. The organisations are invented; only the cities are real.
 Pure data: standard library only, no Django imports.
 """
 
-# Cyrillic, Uzbek Latin (ʻ, ʼ) and Perso-Arabic text is intentional in this data module.
-# ruff: noqa: RUF001, RUF003
-
 # Given names: country -> gender -> (as written in the country's usual script, Latin).
 # KZ/KG/TJ are written in Cyrillic with the national letters, UZ in Uzbek Latin script
 # (the Latin form drops the ʻ/ʼ marks) and AF in Perso-Arabic script (Dari/Pashto).

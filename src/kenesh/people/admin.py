@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-from django.utils.translation import gettext as _
 
 from kenesh.core.audit import log_action
 from kenesh.people import queries
@@ -28,14 +27,9 @@ class PersonAdmin(RulesModelAdmin):
         log_action(
             obj, "people.person.updated" if change else "people.person.created", by=request.user
         )
-        duplicates = list(queries.possible_duplicates(obj)[:5])
-        if duplicates:
-            self.message_user(
-                request,
-                _("Possible duplicate: %(others)s, with the same name and country.")
-                % {"others": ", ".join(str(p) for p in duplicates)},
-                messages.WARNING,
-            )
+        warning = queries.duplicate_warning(obj)
+        if warning:
+            self.message_user(request, warning, messages.WARNING)
 
 
 @admin.register(Organization)

@@ -3,17 +3,10 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kenesh.people.models import Language, Person, Theme
+from kenesh.people.models import CONSENT_FIELDS, Language, Person, Theme
 
 EARLIEST_BIRTH_YEAR = 1920
 YOUNGEST_AGE = 16
-
-CONSENT_FIELDS = {
-    "data_processing_consent": "data_processing_consent_at",
-    "directory_consent": "directory_consent_at",
-    "quote_consent": "quote_consent_at",
-    "photo_consent": "photo_consent_at",
-}
 
 
 class ConsentFieldsMixin(forms.Form):
@@ -25,9 +18,7 @@ class ConsentFieldsMixin(forms.Form):
     quote_consent = forms.BooleanField(
         label=_("My words may be quoted with my name"), required=False
     )
-    photo_consent = forms.BooleanField(
-        label=_("Photographs of me may be used"), required=False
-    )
+    photo_consent = forms.BooleanField(label=_("Photographs of me may be used"), required=False)
 
     def init_consents(self, person):
         for field, attribute in CONSENT_FIELDS.items():

@@ -115,6 +115,15 @@ class Organization(models.Model):
         return self.name
 
 
+# Consent as a form asks for it -> the field recording when it was given.
+CONSENT_FIELDS = {
+    "data_processing_consent": "data_processing_consent_at",
+    "directory_consent": "directory_consent_at",
+    "quote_consent": "quote_consent_at",
+    "photo_consent": "photo_consent_at",
+}
+
+
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
         """People whose profile ``user`` may open: staff see all; members see those who
@@ -127,11 +136,13 @@ class PersonQuerySet(models.QuerySet):
 
     def search(self, text: str):
         """Every word of ``text`` must match a name, in Cyrillic or Latin."""
+        words = [transliteration.search_forms(word) for word in text.split()]
+        words = [forms for forms in words if forms]
+        if not words:
+            # Only punctuation or symbols: nothing can match a name.
+            return self.none() if text.strip() else self
         qs = self
-        for word in text.split():
-            forms = transliteration.search_forms(word)
-            if not forms:
-                continue
+        for forms in words:
             condition = Q()
             for form in forms:
                 condition |= Q(search_text__contains=form)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext as _
 
 from kenesh.people.models import Country, Gender, Person, Sector, Theme, Track
 
@@ -33,6 +34,16 @@ def possible_duplicates(person: Person):
         .exclude(pk=person.pk)
         .order_by("name_latin")
     )
+
+
+def duplicate_warning(person: Person) -> str | None:
+    """The message staff see on saving a person who may already be on the roster."""
+    duplicates = list(possible_duplicates(person)[:5])
+    if not duplicates:
+        return None
+    return _("Possible duplicate (same name and country): %(others)s. Check before merging.") % {
+        "others": ", ".join(f"{p.name} ({p.name_latin})" for p in duplicates)
+    }
 
 
 DIMENSIONS = {"gender": Gender, "track": Track, "sector": Sector}
@@ -93,7 +104,8 @@ def diversity(queryset, *, by: str, exact: bool) -> Diversity:
             if all(key[keys.index(name)] == value for name, value in fixed.items())
         )
 
-    columns = list(choices.choices)
+    # Show the dimension's values that occur; an all-zero column says nothing.
+    columns = [c for c in choices.choices if total_where(**{by: c[0]})]
     countries = [c for c in Country.choices if total_where(country=c[0])]
     table_rows = []
     for value, label in countries:

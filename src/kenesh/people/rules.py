@@ -1,8 +1,8 @@
 """Who may see or do what with people. Views, templates and the admin ask these."""
 
 import rules
-from django.shortcuts import get_object_or_404
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 
 from kenesh.access.predicates import is_authenticated, is_member, is_staff
 from kenesh.people.models import Person

@@ -4,8 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kenesh.core.audit import log_action
-from kenesh.people.forms import CONSENT_FIELDS
-from kenesh.people.models import Person
+from kenesh.people.models import CONSENT_FIELDS, Person
 
 _M2M = ("themes", "languages")
 
@@ -54,7 +53,10 @@ def update_person(*, person: Person, by, consents: dict[str, bool] | None = None
     """Change a person's record (staff), noting which fields and consents changed."""
     changed, consent_changes = _save(person, fields, consents or {})
     log_action(
-        person, "people.person.updated", by=by, data={"fields": changed, "consents": consent_changes}
+        person,
+        "people.person.updated",
+        by=by,
+        data={"fields": changed, "consents": consent_changes},
     )
     return person
 
@@ -70,4 +72,3 @@ def update_own_profile(*, person: Person, by, consents: dict[str, bool], **field
         data={"fields": changed, "consents": consent_changes},
     )
     return person
-

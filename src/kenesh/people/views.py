@@ -19,9 +19,7 @@ from kenesh.people.rules import get_person_for
 
 
 def _filtered(request):
-    filterset = RosterFilter(
-        request.GET or None, queryset=Person.objects.visible_to(request.user)
-    )
+    filterset = RosterFilter(request.GET or None, queryset=Person.objects.visible_to(request.user))
     return filterset, filterset.filtered()
 
 
@@ -138,13 +136,9 @@ def person_edit(request, code):
 
 
 def _warn_duplicates(request, person):
-    duplicates = list(queries.possible_duplicates(person)[:5])
-    if duplicates:
-        messages.warning(
-            request,
-            _("Possible duplicate: %(others)s, with the same name and country. Check before merging.")
-            % {"others": ", ".join(f"{p.name} ({p.name_latin})" for p in duplicates)},
-        )
+    warning = queries.duplicate_warning(person)
+    if warning:
+        messages.warning(request, warning)
 
 
 @requires("people.edit_own_profile")
@@ -200,4 +194,3 @@ def diversity(request):
             "small_cell": queries.SMALL_CELL,
         },
     )
-

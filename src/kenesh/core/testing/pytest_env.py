@@ -6,3 +6,4 @@ import tempfile
 
 os.environ.setdefault("KENESH_SECRET_KEY", "test-only-secret-key-not-for-production-use")
 os.environ.setdefault("KENESH_DATA_DIR", tempfile.mkdtemp(prefix="kenesh-test-"))
+os.makedirs(os.path.join(os.environ["KENESH_DATA_DIR"], "static"), exist_ok=True)

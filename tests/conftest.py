@@ -1,0 +1,61 @@
+import os
+
+import pytest
+from django.test import Client
+
+from kenesh.core.testing.personas import PASSWORD, make_persona
+from tests.factories import PersonFactory
+
+
+def required(kind: str) -> bool:
+    """CI sets KENESH_REQUIRE_BROWSER / KENESH_REQUIRE_POSTGRES: a skip there is a failure."""
+    return os.environ.get(f"KENESH_REQUIRE_{kind.upper()}", "") not in {"", "0"}
+
+
+def skip_or_fail(kind: str, reason: str):
+    if required(kind):
+        pytest.fail(f"{reason} (KENESH_REQUIRE_{kind.upper()} is set, so this cannot skip)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Hash test passwords cheaply; the real hasher is Django's default PBKDF2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def personas(db):
+    """One user per role; the mentor, expert and young expert have roster profiles."""
+    users = {
+        name: make_persona(name)
+        for name in ("administrator", "staff", "mentor", "expert", "young_expert", "observer")
+    }
+    PersonFactory(
+        user=users["mentor"],
+        name="Наставник Тестов",
+        name_latin="Nastavnik Testov",
+        can_mentor=True,
+    )
+    PersonFactory(user=users["expert"], name="Эксперт Опытный", name_latin="Ekspert Opytnyi")
+    PersonFactory(
+        user=users["young_expert"],
+        name="Молодой Эксперт",
+        name_latin="Molodoi Ekspert",
+        track="emergent",
+        birth_year=1999,
+    )
+    return users
+
+
+@pytest.fixture
+def login(personas):
+    """``login("staff")`` gives a test client signed in as that persona."""
+
+    def make(name: str | None) -> Client:
+        client = Client()
+        if name is not None:
+            assert client.login(username=name, password=PASSWORD)
+        return client
+
+    return make
