@@ -86,7 +86,7 @@ def load_demo(*, scale: int = 1, seed: int = 2022) -> DemoResult:
             "The database already holds people; the demo loads only into an empty one."
         )
     rng = random.Random(seed)
-    languages = {lang.code: lang for lang in Language.objects.all()}
+    languages = Language.objects.ensure_all()
     themes = [
         Theme.objects.create(slug=slug, name=name, name_ru=name_ru)
         for slug, name, name_ru in THEMES

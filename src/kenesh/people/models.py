@@ -57,10 +57,23 @@ class LanguageCode(models.TextChoices):
     FRENCH = "fr", _("French")
 
 
+class LanguageQuerySet(models.QuerySet):
+    def ensure_all(self) -> dict[str, "Language"]:
+        """Every ``LanguageCode`` as a row, keyed by code (a migration adds them; a
+        flushed test database may have lost them)."""
+        existing = {language.code: language for language in self}
+        for code in LanguageCode.values:
+            if code not in existing:
+                existing[code] = self.model.objects.create(code=code)
+        return existing
+
+
 class Language(models.Model):
-    """A working language; rows are fixed by migration, one per ``LanguageCode``."""
+    """A working language; one row per ``LanguageCode``."""
 
     code = models.CharField(_("code"), max_length=8, choices=LanguageCode.choices, unique=True)
+
+    objects = LanguageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("language")

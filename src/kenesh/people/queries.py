@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
+from kenesh.people import disclosure
 from kenesh.people.models import Country, Gender, Person, Sector, Theme, Track
 
 # Below this many people a count is shown to non-staff as "fewer than 5", so that a
@@ -52,10 +53,18 @@ DIMENSIONS = {"gender": Gender, "track": Track, "sector": Sector}
 @dataclass(frozen=True)
 class Cell:
     count: int
-    suppressed: bool
+    hidden: str | None = None  # None, disclosure.PRIMARY or disclosure.SECONDARY
+
+    @property
+    def suppressed(self) -> bool:
+        return self.hidden is not None
 
     def __str__(self):
-        return f"<{SMALL_CELL}" if self.suppressed else str(self.count)
+        if self.hidden == disclosure.PRIMARY:
+            return f"<{SMALL_CELL}"
+        if self.hidden == disclosure.SECONDARY:
+            return f"{SMALL_CELL}+"
+        return str(self.count)
 
 
 @dataclass(frozen=True)
@@ -72,19 +81,17 @@ class Diversity:
     total: int
     countries: int
     crosstab: CrossTab
-    detail: list  # (country label, gender label, track label, sector label, Cell)
+    detail: list  # (country label, gender label, track label, sector label, count); staff only
     chart: dict
-
-
-def _cell(count: int, exact: bool) -> Cell:
-    return Cell(count, suppressed=not exact and 0 < count < SMALL_CELL)
+    protected: bool
 
 
 def diversity(queryset, *, by: str, exact: bool) -> Diversity:
     """Counts of people by country x gender x track x sector, in one query.
 
     ``by`` picks the dimension crossed with country in the table and chart. When
-    ``exact`` is false, non-zero counts under ``SMALL_CELL`` are suppressed.
+    ``exact`` is false, small counts and the counts that would reveal them are hidden
+    (see ``disclosure``) and the four-way detail, too fine to protect, is left out.
     """
     choices = DIMENSIONS[by]
     rows = (
@@ -95,60 +102,63 @@ def diversity(queryset, *, by: str, exact: bool) -> Diversity:
     counts: dict[tuple, int] = {}
     for row in rows:
         counts[(row["country"], row["gender"], row["track"], row["sector"])] = row["n"]
+    position = {"country": 0, "gender": 1, "track": 2, "sector": 3}
 
     def total_where(**fixed):
-        keys = ("country", "gender", "track", "sector")
         return sum(
             n
             for key, n in counts.items()
-            if all(key[keys.index(name)] == value for name, value in fixed.items())
+            if all(key[position[name]] == value for name, value in fixed.items())
         )
 
     # Show the dimension's values that occur; an all-zero column says nothing.
     columns = [c for c in choices.choices if total_where(**{by: c[0]})]
     countries = [c for c in Country.choices if total_where(country=c[0])]
+    matrix = [
+        [total_where(country=country, **{by: column}) for column, _l in columns]
+        for country, _label in countries
+    ]
+    if exact:
+        marks = disclosure.Protected(
+            cells=[[None] * len(columns) for _ in countries],
+            row_totals=[None] * len(countries),
+            column_totals=[None] * len(columns),
+            total=None,
+        )
+    else:
+        marks = disclosure.protect(matrix, SMALL_CELL)
+
     table_rows = []
-    for value, label in countries:
-        cells = [_cell(total_where(country=value, **{by: col}), exact) for col, _l in columns]
-        table_rows.append((value, label, cells, _cell(total_where(country=value), exact)))
-    column_totals = [_cell(total_where(**{by: col}), exact) for col, _l in columns]
+    for i, (value, label) in enumerate(countries):
+        cells = [Cell(n, marks.cells[i][j]) for j, n in enumerate(matrix[i])]
+        table_rows.append((value, label, cells, Cell(sum(matrix[i]), marks.row_totals[i])))
+    column_totals = [
+        Cell(sum(row[j] for row in matrix), marks.column_totals[j]) for j in range(len(columns))
+    ]
     total = sum(counts.values())
 
     detail = []
-    labels = {
-        "country": dict(Country.choices),
-        "gender": dict(Gender.choices),
-        "track": dict(Track.choices),
-        "sector": dict(Sector.choices),
-    }
-    for (country, gender, track, sector), n in sorted(counts.items()):
-        detail.append(
-            (
-                labels["country"].get(country, country),
-                labels["gender"].get(gender, gender),
-                labels["track"].get(track, track),
-                labels["sector"].get(sector, sector),
-                _cell(n, exact),
-            )
-        )
+    if exact:
+        labels = [dict(Country.choices), dict(Gender.choices), dict(Track.choices),
+                  dict(Sector.choices)]  # fmt: skip
+        for key, n in sorted(counts.items()):
+            detail.append((*(labels[i].get(v, v) for i, v in enumerate(key)), n))
 
     chart = {
         "labels": [str(label) for _v, label in countries],
         "datasets": [
             {
                 "label": str(col_label),
-                "data": [
-                    None if cells[i].suppressed else cells[i].count
-                    for _v, _l, cells, _t in table_rows
-                ],
+                "data": [None if row[2][j].suppressed else row[2][j].count for row in table_rows],
             }
-            for i, (_c, col_label) in enumerate(columns)
+            for j, (_c, col_label) in enumerate(columns)
         ],
     }
     return Diversity(
         total=total,
         countries=len(countries),
-        crosstab=CrossTab(by, columns, table_rows, column_totals, _cell(total, exact)),
+        crosstab=CrossTab(by, columns, table_rows, column_totals, Cell(total, marks.total)),
         detail=detail,
         chart=chart,
+        protected=not exact,
     )

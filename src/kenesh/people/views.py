@@ -170,22 +170,29 @@ def own_profile_edit(request):
 
 @requires("people.view_diversity")
 def diversity(request):
-    # Aggregates count everyone on the roster, whoever looks; only the counts show.
-    filterset = DiversityFilter(request.GET or None, queryset=Person.objects.all())
-    people = filterset.filtered()
+    """Counts of the whole roster, whoever looks; only the counts show.
+
+    Staff filter freely and see exact counts. Others get fixed tables with small counts
+    hidden: filters would let them subtract one table from another.
+    """
+    exact = request.user.has_perm("people.view_exact_counts")
+    filterset = None
+    people = Person.objects.all()
+    if exact:
+        filterset = DiversityFilter(request.GET or None, queryset=people)
+        people = filterset.filtered()
     by = request.GET.get("by", "gender")
+    by_error = None
     if by not in queries.DIMENSIONS:
-        by = "gender"
-    summary = queries.diversity(
-        people, by=by, exact=request.user.has_perm("people.view_exact_counts")
-    )
+        by, by_error = "gender", _("Unknown breakdown; showing the breakdown by gender.")
     return render(
         request,
         "people/diversity_summary.html",
         {
             "filter": filterset,
-            "summary": summary,
+            "summary": queries.diversity(people, by=by, exact=exact),
             "by": by,
+            "by_error": by_error,
             "dimensions": [
                 ("gender", _("Gender")),
                 ("track", _("Track")),
