@@ -11,7 +11,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ("role", "is_active")
     fieldsets = (
         *DjangoUserAdmin.fieldsets[:2],
-        (_("Role"), {"fields": ("role", "preferred_language", "is_active", "is_superuser")}),
+        (_("Role"), {"fields": ("role", "is_active", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (

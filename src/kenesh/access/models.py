@@ -28,9 +28,6 @@ class User(AbstractUser):
 
     code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EXPERT)
-    preferred_language = models.CharField(
-        _("preferred language"), max_length=8, blank=True, default=""
-    )
 
     objects = KeneshUserManager()
 
