@@ -81,7 +81,9 @@ def _print_logins(password: str) -> None:
     print(f"\nDemo logins (password for each: {password}):")
     for user in users:
         person = getattr(user, "person", None)
-        who = f" - {person.name_latin}" if person else ""
+        who = ""
+        if person:
+            who = f" - {person.name_latin} ({person.get_track_display()}, {person.country})"
         print(f"  {user.username:<8} {user.get_role_display()}{who}")
     print()
 

@@ -144,16 +144,31 @@ def diversity(queryset, *, by: str, exact: bool) -> Diversity:
         for key, n in sorted(counts.items()):
             detail.append((*(labels[i].get(v, v) for i, v in enumerate(key)), n))
 
-    chart = {
-        "labels": [str(label) for _v, label in countries],
-        "datasets": [
-            {
-                "label": str(col_label),
-                "data": [None if row[2][j].suppressed else row[2][j].count for row in table_rows],
-            }
-            for j, (_c, col_label) in enumerate(columns)
-        ],
-    }
+    if exact:
+        # Staff: one bar per country, stacked by the chosen dimension.
+        chart = {
+            "labels": [str(label) for _v, label in countries],
+            "datasets": [
+                {
+                    "label": str(col_label),
+                    "data": [row[2][j].count for row in table_rows],
+                }
+                for j, (_c, col_label) in enumerate(columns)
+            ],
+            "stacked": True,
+        }
+    else:
+        # Others: the programme-wide breakdown, whose totals are large enough to show.
+        chart = {
+            "labels": [str(label) for _c, label in columns],
+            "datasets": [
+                {
+                    "label": str(_("People")),
+                    "data": [None if c.suppressed else c.count for c in column_totals],
+                }
+            ],
+            "stacked": False,
+        }
     return Diversity(
         total=total,
         countries=len(countries),

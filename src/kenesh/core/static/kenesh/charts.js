@@ -9,16 +9,19 @@
     var source = document.getElementById("diversity-data");
     if (!canvas || !source || typeof Chart === "undefined") { return; }
     var data = JSON.parse(source.textContent);
-    data.datasets.forEach(function (set, i) { set.backgroundColor = palette[i % palette.length]; });
+    var stacked = data.stacked;
+    data.datasets.forEach(function (set, i) {
+      set.backgroundColor = stacked ? palette[i % palette.length] : palette.slice(0, set.data.length);
+    });
     new Chart(canvas, {
       type: "bar",
-      data: data,
+      data: { labels: data.labels, datasets: data.datasets },
       options: {
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
-        plugins: { legend: { position: "bottom" } }
+        scales: { x: { stacked: stacked }, y: { stacked: stacked, beginAtZero: true, ticks: { precision: 0 } } },
+        plugins: { legend: { display: stacked, position: "bottom" } }
       }
     });
   }
