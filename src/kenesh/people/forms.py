@@ -74,6 +74,16 @@ class PersonForm(ConsentFieldsMixin, forms.ModelForm):
         ]
         widgets = {"expertise": forms.Textarea(attrs={"rows": 4})}
 
+    # Staff record what the person agreed to, so the consents speak of them.
+    directory_consent = forms.BooleanField(
+        label=_("Has agreed to be listed for other members"), required=False
+    )
+    quote_consent = forms.BooleanField(label=_("Has agreed to be quoted by name"), required=False)
+    photo_consent = forms.BooleanField(
+        label=_("Has agreed to photographs being used"), required=False
+    )
+    field_order = [*Meta.fields, "data_processing_consent", "directory_consent"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.init_consents(self.instance)
