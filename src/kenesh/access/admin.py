@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from kenesh.access.models import User
+
+# Access comes from roles, not Django's groups and permission tables.
+admin.site.unregister(Group)
 
 
 @admin.register(User)

@@ -184,12 +184,16 @@ def _slug(text: str) -> str:
 
 
 def _link_themes_and_languages(rng, people, themes, languages):
+    """Give each person one to three themes, their working languages and a line of
+    expertise written from those themes (Russian where positions are in Russian)."""
     person_themes = Person.themes.through
     person_languages = Person.languages.through
     theme_rows, language_rows = [], []
     for person in people:
-        for theme in rng.sample(themes, rng.randint(1, 3)):
+        chosen = rng.sample(themes, rng.randint(1, 3))
+        for theme in chosen:
             theme_rows.append(person_themes(person_id=person.pk, theme_id=theme.pk))
+        person.expertise = _expertise(rng, person, chosen)
         spoken = set(HOME_LANGUAGES[person.country])
         if rng.random() < 0.7:
             spoken.add("en")
@@ -199,6 +203,16 @@ def _link_themes_and_languages(rng, people, themes, languages):
             )
     person_themes.objects.bulk_create(theme_rows, batch_size=2000)
     person_languages.objects.bulk_create(language_rows, batch_size=2000)
+    Person.objects.bulk_update(people, ["expertise"], batch_size=1000)
+
+
+def _expertise(rng, person, chosen) -> str:
+    years = rng.randint(2, 6) if person.track == Track.EMERGENT else rng.randint(10, 30)
+    if person.country in RUSSIAN_POSITIONS:
+        topics = ", ".join(theme.name_ru.lower() for theme in chosen)
+        return f"Исследования и анализ политики: {topics}. Опыт работы (лет): {years}."
+    topics = ", ".join(theme.name.lower() for theme in chosen)
+    return f"Research and policy analysis: {topics}. {years} years of experience."
 
 
 def _make_logins(people: list[Person]) -> list[DemoLogin]:
@@ -227,7 +241,6 @@ def _make_logins(people: list[Person]) -> list[DemoLogin]:
             role=role,
             first_name=first,
             last_name=last,
-            is_superuser=role == Role.ADMINISTRATOR,
         )
         if person is not None:
             person.user = user

@@ -1,0 +1,25 @@
+from django.contrib.auth.backends import ModelBackend
+
+
+class LoginBackend(ModelBackend):
+    """Checks usernames and passwords only.
+
+    Permissions come from the rules predicates alone (access.predicates and each app's
+    rules.py), so a permission granted in Django's tables never opens anything, and
+    templates asking ``perms`` cost no permission-table queries.
+    """
+
+    def get_user_permissions(self, user_obj, obj=None):
+        return set()
+
+    def get_group_permissions(self, user_obj, obj=None):
+        return set()
+
+    def get_all_permissions(self, user_obj, obj=None):
+        return set()
+
+    def has_perm(self, user_obj, perm, obj=None):
+        return False
+
+    def has_module_perms(self, user_obj, app_label):
+        return False
