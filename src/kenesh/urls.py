@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog, set_language
+from django.views.i18n import set_language
 
 from kenesh.access.decorators import public
 
@@ -9,6 +9,5 @@ urlpatterns = [
     path("", include("kenesh.access.urls")),
     path("people/", include("kenesh.people.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
-    path("i18n/catalog.js", public(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 ]

@@ -161,3 +161,17 @@ def test_export_with_bad_filters_exports_nothing(login, roster):
     response = login("staff").get("/people/export.csv", {"country": "Atlantis"})
     assert response.status_code == 302
     assert not AuditEntry.objects.filter(action="people.roster.exported").exists()
+
+
+def test_export_query_count_does_not_grow_with_people(login, personas):
+    client = login("staff")
+    themes = [ThemeFactory()]
+    for _ in range(3):
+        PersonFactory(themes=themes)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/people/export.csv")
+    for _ in range(27):
+        PersonFactory(themes=themes)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/people/export.csv")
+    assert len(many) == len(few), "\n".join(q["sql"] for q in many.captured_queries)

@@ -2,6 +2,7 @@
 
 import rules
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from kenesh.access.predicates import is_authenticated, is_member, is_staff
@@ -44,12 +45,20 @@ for model in ("person", "organization", "theme", "language"):
 
 def get_person_for(user, code, *, to: str = "view") -> Person:
     """The person ``user`` may reach by ``code``: 404 if they may not know of them,
-    403 if they may see but not do ``to`` ("view", "edit" or "edit_own")."""
+    403 if they may see but not do ``to`` ("view" or "edit")."""
     person = get_object_or_404(
         Person.objects.visible_to(user).select_related("organization", "user"), code=code
     )
     if to == "edit" and not user.has_perm("people.change_person", person):
         raise PermissionDenied
-    if to == "edit_own" and not can_edit_own_profile(user, person):
+    return person
+
+
+def get_own_person(user) -> Person:
+    """The roster record linked to ``user``'s login, which they may edit in part."""
+    person = Person.objects.filter(user=user).select_related("organization").first()
+    if person is None:
+        raise Http404
+    if not can_edit_own_profile(user, person):
         raise PermissionDenied
     return person

@@ -48,27 +48,19 @@ def create_person(*, by, consents: dict[str, bool] | None = None, **fields) -> P
     return person
 
 
+def _update(person: Person, by, consents: dict[str, bool], action: str, fields: dict):
+    changed, consent_changes = _save(person, fields, consents)
+    log_action(person, action, by=by, data={"fields": changed, "consents": consent_changes})
+    return person
+
+
 @transaction.atomic
 def update_person(*, person: Person, by, consents: dict[str, bool] | None = None, **fields):
     """Change a person's record (staff), noting which fields and consents changed."""
-    changed, consent_changes = _save(person, fields, consents or {})
-    log_action(
-        person,
-        "people.person.updated",
-        by=by,
-        data={"fields": changed, "consents": consent_changes},
-    )
-    return person
+    return _update(person, by, consents or {}, "people.person.updated", fields)
 
 
 @transaction.atomic
 def update_own_profile(*, person: Person, by, consents: dict[str, bool], **fields) -> Person:
     """An expert's change to the part of their profile they keep themselves."""
-    changed, consent_changes = _save(person, fields, consents)
-    log_action(
-        person,
-        "people.profile.updated",
-        by=by,
-        data={"fields": changed, "consents": consent_changes},
-    )
-    return person
+    return _update(person, by, consents, "people.profile.updated", fields)

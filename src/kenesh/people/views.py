@@ -3,7 +3,7 @@ import csv
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from kenesh.people import queries, services
 from kenesh.people.filters import DiversityFilter, RosterFilter
 from kenesh.people.forms import OwnProfileForm, PersonForm
 from kenesh.people.models import Person
-from kenesh.people.rules import get_person_for
+from kenesh.people.rules import get_own_person, get_person_for
 
 
 def _filtered(request):
@@ -44,7 +44,7 @@ def roster_export(request):
     if filterset.is_bound and not filterset.is_valid():
         messages.error(request, _("Correct the filters before exporting."))
         return redirect(f"{reverse('people:roster')}?{request.GET.urlencode()}")
-    people = queries.profile(people).order_by("country", "name_latin")
+    people = queries.for_export(people).order_by("country", "name_latin")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="kenesh-roster-{stamp}.csv"'
@@ -90,7 +90,6 @@ def _date(value):
 @requires("people.view_roster")
 def person_detail(request, code):
     person = get_person_for(request.user, code)
-    person = queries.profile(Person.objects.filter(pk=person.pk)).get()
     duplicates = []
     if request.user.has_perm("people.change_person"):
         duplicates = list(queries.possible_duplicates(person))
@@ -143,18 +142,12 @@ def _warn_duplicates(request, person):
 
 @requires("people.edit_own_profile")
 def own_profile(request):
-    person = Person.objects.filter(user=request.user).first()
-    if person is None:
-        raise Http404
-    return redirect("people:person-detail", code=person.code)
+    return redirect("people:person-detail", code=get_own_person(request.user).code)
 
 
 @requires("people.edit_own_profile")
 def own_profile_edit(request):
-    person = Person.objects.filter(user=request.user).first()
-    if person is None:
-        raise Http404
-    person = get_person_for(request.user, person.code, to="edit_own")
+    person = get_own_person(request.user)
     form = OwnProfileForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         services.update_own_profile(
