@@ -126,6 +126,7 @@ LOGOUT_REDIRECT_URL = "access:login"
 LANGUAGE_CODE = os.environ.get("KENESH_LANGUAGE_CODE", "en")
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["kenesh.formats"]
 TIME_ZONE = os.environ.get("KENESH_TIME_ZONE", "Asia/Bishkek")
 USE_I18N = True
 USE_TZ = True

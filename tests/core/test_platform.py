@@ -111,3 +111,12 @@ def test_language_switcher_sets_the_language(login):
     response = client.post("/i18n/setlang/", {"language": "ru", "next": "/people/"})
     assert response.status_code == 302
     assert '<html lang="ru">' in client.get("/people/").content.decode()
+
+
+def test_english_dates_put_the_day_first(login, personas):
+    person = personas["expert"].person
+    page = login("expert").get(f"/people/{person.code}/").content.decode()
+    from django.utils import timezone
+
+    given = timezone.localtime(person.data_processing_consent_at)
+    assert f"{given.day} {given:%b %Y}" in page
