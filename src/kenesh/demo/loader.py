@@ -43,9 +43,15 @@ THEMES = [
     ("media", "Media and disinformation", "СМИ и дезинформация"),
 ]  # fmt: skip
 
-# Experts per country in one copy of the roster, and how many of them are emergent.
-COUNTRY_PLAN = {"KZ": (12, 2), "KG": (13, 3), "TJ": (12, 3), "UZ": (11, 2), "AF": (7, 0)}
-MENTORS_PER_COPY = 10
+# Per country in one copy of the roster: experts, how many of them are emergent, and how
+# many seasoned experts mentor (ten young experts and ten mentors in four countries).
+COUNTRY_PLAN = {
+    "KZ": (12, 2, 2),
+    "KG": (13, 3, 3),
+    "TJ": (12, 3, 3),
+    "UZ": (11, 2, 2),
+    "AF": (7, 0, 0),
+}
 
 HOME_LANGUAGES = {
     "KZ": ["kk", "ru"],
@@ -121,8 +127,7 @@ def load_demo(*, scale: int = 1, seed: int = 2022) -> DemoResult:
 
 def _roster_copy(rng: random.Random, copy: int, organizations) -> list[Person]:
     people = []
-    mentors_left = MENTORS_PER_COPY
-    for country, (count, emergent) in COUNTRY_PLAN.items():
+    for country, (count, emergent, mentors) in COUNTRY_PLAN.items():
         for index in range(count):
             track = Track.EMERGENT if index < emergent else Track.SEASONED
             gender = (
@@ -138,19 +143,11 @@ def _roster_copy(rng: random.Random, copy: int, organizations) -> list[Person]:
             organization = rng.choice(organizations[country])
             if track == Track.EMERGENT:
                 birth_year = rng.randint(1994, 2002)
-                position = names.POSITIONS[rng.randrange(len(names.POSITIONS))]
             else:
                 birth_year = rng.randint(1956, 1986)
-                position = names.POSITIONS[rng.randrange(len(names.POSITIONS))]
-            can_mentor = (
-                track == Track.SEASONED
-                and country != "AF"
-                and mentors_left > 0
-                and index >= emergent
-                and index < emergent + 3
-            )
-            if can_mentor:
-                mentors_left -= 1
+            position = names.POSITIONS[rng.randrange(len(names.POSITIONS))]
+            # The first seasoned experts of each country mentor.
+            can_mentor = emergent <= index < emergent + mentors
             joined = PROGRAMME_START + datetime.timedelta(days=rng.randint(0, 700), hours=copy)
             city, _city_latin = rng.choice(names.CITIES[country])
             sector = organization.sector if rng.random() < 0.8 else rng.choice(Sector.values)
@@ -167,7 +164,7 @@ def _roster_copy(rng: random.Random, copy: int, organizations) -> list[Person]:
                 track=track,
                 can_mentor=can_mentor,
                 expertise="",
-                email=f"{_slug(given_latin)}.{_slug(surname_latin)}.{copy}{index}@example.org",
+                email=f"{_slug(given_latin)}.{_slug(surname_latin)}.{copy}-{index}@example.org",
                 phone=f"+000 {rng.randint(100, 999)} {rng.randint(100000, 999999)}",
                 data_processing_consent_at=joined,
                 directory_consent_at=joined if rng.random() < 0.85 else None,
@@ -216,7 +213,7 @@ def _expertise(rng, person, chosen) -> str:
 
 
 def _make_logins(people: list[Person]) -> list[DemoLogin]:
-    first_copy = people[: sum(count for count, _e in COUNTRY_PLAN.values())]
+    first_copy = people[: sum(plan[0] for plan in COUNTRY_PLAN.values())]
     mentor = next(p for p in first_copy if p.can_mentor)
     expert = next(
         p

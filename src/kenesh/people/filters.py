@@ -45,7 +45,7 @@ class RosterFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
 
-    def filtered(self, queryset=None):
+    def filtered(self):
         """The matching people, or none at all when a filter value is invalid: a wrong
         filter must not silently widen the result to everyone."""
         if self.is_bound and not self.is_valid():
