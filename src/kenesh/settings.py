@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "kenesh.core",
     "kenesh.access",
     "kenesh.people",
+    "kenesh.convenings",
     "kenesh.demo",
     "kenesh.core.admin_config.KeneshAdminConfig",
     "django.contrib.auth",
@@ -168,6 +169,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 if env_bool("KENESH_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Largest document a convening accepts, in bytes.
+KENESH_MAX_UPLOAD_BYTES = int(os.environ.get("KENESH_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 # Rows per page on the roster.
 KENESH_ROSTER_PAGE_SIZE = 25
 

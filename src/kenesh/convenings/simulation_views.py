@@ -1,0 +1,168 @@
+"""The simulation exercise: players' screen, facilitator's console, teams, debrief."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kenesh.access.decorators import requires
+from kenesh.convenings import services
+from kenesh.convenings.forms import DecisionForm
+from kenesh.convenings.models import Decision, Inject, Scenario, Team
+from kenesh.convenings.rules import can_log_decision, get_convening_for, team_of
+
+
+def _scenario(request, code, *, to="details") -> Scenario:
+    convening = get_convening_for(request.user, code, to=to)
+    try:
+        return convening.scenario
+    except Scenario.DoesNotExist:
+        raise Http404 from None
+
+
+def _released(scenario):
+    return scenario.injects.filter(released_at__isnull=False).order_by("-released_at", "-order")
+
+
+@requires("convenings.view_convenings")
+def play(request, code):
+    """A player's screen: the brief, their team's role card, injects as they come."""
+    scenario = _scenario(request, code)
+    team = team_of(request.user, scenario)
+    form = DecisionForm(request.POST or None, scenario=scenario)
+    if request.method == "POST":
+        if team is None or not can_log_decision(request.user, team):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.record_decision(
+                    team=team,
+                    text=form.cleaned_data["text"],
+                    inject=form.cleaned_data["inject"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The decision was logged."))
+                return redirect("convenings:scenario-play", code=code)
+    return render(
+        request,
+        "convenings/scenario_play.html",
+        {
+            "scenario": scenario,
+            "convening": scenario.convening,
+            "team": team,
+            "injects": _released(scenario),
+            "decisions": team.decisions.select_related("inject") if team else [],
+            "form": form,
+            "can_lead": request.user.has_perm("convenings.lead", scenario.convening),
+        },
+    )
+
+
+@requires("convenings.view_convenings")
+def injects_feed(request, code):
+    """The released injects alone, polled by the players' screens."""
+    scenario = _scenario(request, code)
+    return render(
+        request,
+        "convenings/injects_feed.html",
+        {"injects": _released(scenario), "scenario": scenario},
+    )
+
+
+@requires("convenings.view_convenings")
+def console(request, code):
+    """The facilitator's console: release injects, watch the teams' decisions."""
+    scenario = _scenario(request, code, to="lead")
+    return render(
+        request,
+        "convenings/scenario_console.html",
+        {
+            "scenario": scenario,
+            "convening": scenario.convening,
+            "injects": scenario.injects.select_related("released_by"),
+            "teams": scenario.teams.prefetch_related("members__participation__person"),
+            "decisions": Decision.objects.filter(team__scenario=scenario)
+            .select_related("team", "inject")
+            .order_by("-recorded_at"),
+        },
+    )
+
+
+@require_POST
+@requires("convenings.view_convenings")
+def release(request, code, inject_code):
+    scenario = _scenario(request, code, to="lead")
+    inject = get_object_or_404(Inject, scenario=scenario, code=inject_code)
+    try:
+        services.release_inject(inject=inject, by=request.user)
+    except services.AlreadyReleased:
+        message = _("“%(title)s” was already released; nothing changed.") % {"title": inject}
+        if request.htmx:
+            response = render(
+                request, "convenings/console_message.html", {"message": message}, status=409
+            )
+            return response
+        messages.error(request, message)
+        return redirect("convenings:scenario-console", code=code)
+    messages.success(request, _("“%(title)s” was released.") % {"title": inject})
+    return redirect("convenings:scenario-console", code=code)
+
+
+@requires("convenings.view_convenings")
+def teams(request, code):
+    """Staff spread the players across teams; the page explains how even it is."""
+    scenario = _scenario(request, code, to="manage")
+    result = None
+    if request.method == "POST":
+        try:
+            result = services.assign_teams(scenario=scenario, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Players were spread across the teams."))
+    team_list = list(scenario.teams.prefetch_related("members__participation__person"))
+    return render(
+        request,
+        "convenings/scenario_teams.html",
+        {
+            "scenario": scenario,
+            "convening": scenario.convening,
+            "teams": team_list,
+            "result": result,
+            "summary": _team_summary(team_list),
+        },
+    )
+
+
+def _team_summary(team_list: list[Team]):
+    """Per team: size, and how many of each generation and country."""
+    rows = []
+    for team in team_list:
+        people = [m.participation.person for m in team.members.all()]
+        generations, countries = {}, {}
+        for person in people:
+            generations[person.get_track_display()] = generations.get(person.get_track_display(), 0) + 1
+            countries[person.get_country_display()] = countries.get(person.get_country_display(), 0) + 1
+        rows.append((team, len(people), sorted(generations.items()), sorted(countries.items())))
+    return rows
+
+
+@requires("convenings.view_convenings")
+def debrief(request, code):
+    """After the exercise: injects and each team's decisions on one timeline."""
+    scenario = _scenario(request, code)
+    return render(
+        request,
+        "convenings/scenario_debrief.html",
+        {
+            "scenario": scenario,
+            "convening": scenario.convening,
+            "injects": _released(scenario).order_by("released_at"),
+            "teams": scenario.teams.prefetch_related("decisions__inject"),
+        },
+    )

@@ -1,0 +1,36 @@
+from django.urls import path
+
+from kenesh.convenings import simulation_views, views
+
+app_name = "convenings"
+urlpatterns = [
+    path("", views.convening_list, name="convening-list"),
+    path("new/", views.convening_create, name="convening-create"),
+    path("programme/", views.overview, name="overview"),
+    path("paths/", views.paths, name="paths"),
+    path("paths/<uuid:person_code>/", views.person_path, name="person-path"),
+    path("mine/", views.my_convenings, name="my-convenings"),
+    path("mine/calendar/open/", views.calendar_feed_open, name="calendar-feed-open"),
+    path("mine/calendar/revoke/", views.calendar_feed_revoke, name="calendar-feed-revoke"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
+    path("documents/<uuid:code>/", views.document_download, name="document-download"),
+    path("<uuid:code>/", views.convening_detail, name="convening-detail"),
+    path("<uuid:code>/edit/", views.convening_edit, name="convening-edit"),
+    path("<uuid:code>/convening.ics", views.convening_ics, name="convening-ics"),
+    path("<uuid:code>/sessions/new/", views.session_edit, name="session-create"),
+    path("<uuid:code>/sessions/<uuid:session_code>/", views.session_edit, name="session-edit"),
+    path("<uuid:code>/invite/", views.convening_invite, name="invite"),
+    path("<uuid:code>/participants/", views.participants_manage, name="participants"),
+    path("<uuid:code>/answer/", views.invitation_answer, name="invitation-answer"),
+    path("<uuid:code>/documents/new/", views.document_upload, name="document-upload"),
+    path("<uuid:code>/simulation/", simulation_views.play, name="scenario-play"),
+    path("<uuid:code>/simulation/injects/", simulation_views.injects_feed, name="injects-feed"),
+    path("<uuid:code>/simulation/console/", simulation_views.console, name="scenario-console"),
+    path(
+        "<uuid:code>/simulation/injects/<uuid:inject_code>/release/",
+        simulation_views.release,
+        name="inject-release",
+    ),
+    path("<uuid:code>/simulation/teams/", simulation_views.teams, name="scenario-teams"),
+    path("<uuid:code>/simulation/debrief/", simulation_views.debrief, name="scenario-debrief"),
+]

@@ -1,0 +1,380 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kenesh.access.decorators import public, requires
+from kenesh.convenings import ical, queries, services
+from kenesh.convenings.forms import (
+    ConveningForm,
+    DocumentForm,
+    InviteForm,
+    SessionForm,
+    SessionRoleForm,
+)
+from kenesh.convenings.models import (
+    CalendarFeed,
+    Convening,
+    Invitation,
+    Kind,
+    Participation,
+    Role,
+    Session,
+)
+from kenesh.convenings.rules import get_convening_for, get_document_for
+from kenesh.people.filters import RosterFilter
+from kenesh.people.models import Person
+from kenesh.people.queries import DIMENSIONS, SMALL_CELL
+from kenesh.people.rules import get_person_for
+
+
+def _breakdown(request) -> str:
+    by = request.GET.get("by", "gender")
+    return by if by in DIMENSIONS else "gender"
+
+
+@requires("convenings.view_convenings")
+def convening_list(request):
+    kind = request.GET.get("kind") or None
+    if kind not in Kind.values:
+        kind = None
+    return render(
+        request,
+        "convenings/convening_list.html",
+        {
+            "convenings": queries.convening_list(request.user, kind=kind),
+            "kinds": Kind.choices,
+            "kind": kind,
+        },
+    )
+
+
+@requires("convenings.view_convenings")
+def convening_detail(request, code):
+    convening = get_convening_for(request.user, code)
+    user = request.user
+    details = user.has_perm("convenings.see_details", convening)
+    context = {
+        "convening": convening,
+        "details": details,
+        "names": user.has_perm("convenings.see_names", convening),
+        "attribution": user.has_perm("convenings.see_attribution", convening),
+        "can_manage": user.has_perm("convenings.manage"),
+        "can_lead": user.has_perm("convenings.lead", convening),
+        "composition": queries.composition(
+            [convening],
+            by=_breakdown(request),
+            exact=user.has_perm("convenings.view_exact_counts"),
+        ),
+        "by": _breakdown(request),
+        "small_cell": SMALL_CELL,
+    }
+    if details:
+        context["sessions"] = queries.agenda(convening)
+        context["documents"] = convening.documents.all()
+        context["has_scenario"] = hasattr(convening, "scenario")
+    if context["names"]:
+        context["participants"] = [
+            p for p in queries.participants(convening) if p.invitation != Invitation.DECLINED
+        ] if not context["can_manage"] else list(queries.participants(convening))
+    return render(request, "convenings/convening_detail.html", context)
+
+
+@requires("convenings.manage")
+def convening_create(request):
+    form = ConveningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            convening = services.create_convening(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The convening was added."))
+            return redirect("convenings:convening-detail", code=convening.code)
+    return render(request, "convenings/convening_form.html", {"form": form, "convening": None})
+
+
+@requires("convenings.manage")
+def convening_edit(request, code):
+    convening = get_convening_for(request.user, code, to="manage")
+    form = ConveningForm(request.POST or None, instance=convening)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_convening(convening=convening, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Changes were saved."))
+            return redirect("convenings:convening-detail", code=convening.code)
+    return render(
+        request, "convenings/convening_form.html", {"form": form, "convening": convening}
+    )
+
+
+def _add_errors(form, error: ValidationError):
+    """Show a service's refusal on the form; the service's transaction changed nothing."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@requires("convenings.manage")
+def session_edit(request, code, session_code=None):
+    convening = get_convening_for(request.user, code, to="manage")
+    session = (
+        get_object_or_404(Session, convening=convening, code=session_code)
+        if session_code
+        else Session(convening=convening)
+    )
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_session(session=session, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The agenda was saved."))
+            return redirect("convenings:convening-detail", code=convening.code)
+    return render(
+        request,
+        "convenings/session_form.html",
+        {"form": form, "convening": convening, "session": session},
+    )
+
+
+@requires("convenings.manage")
+def convening_invite(request, code):
+    convening = get_convening_for(request.user, code, to="manage")
+    roster = RosterFilter(request.GET or None, queryset=Person.objects.all())
+    candidates = roster.filtered().exclude(participations__convening=convening)
+    form = InviteForm(
+        request.POST or None,
+        candidates=Person.objects.all() if request.method == "POST" else candidates,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            invited = services.invite_people(
+                convening=convening,
+                people=form.cleaned_data["people"],
+                role=form.cleaned_data["role"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("%(count)s people were invited.") % {"count": len(invited)}
+            )
+            return redirect("convenings:participants", code=convening.code)
+    return render(
+        request,
+        "convenings/convening_invite.html",
+        {"convening": convening, "filter": roster, "form": form},
+    )
+
+
+@requires("convenings.manage")
+def participants_manage(request, code):
+    convening = get_convening_for(request.user, code, to="manage")
+    participations = list(queries.participants(convening))
+    role_form = SessionRoleForm(
+        request.POST if "session" in request.POST else None,
+        participations=convening.participations.exclude(invitation=Invitation.DECLINED),
+    )
+    if request.method == "POST" and "session" in request.POST:
+        session = get_object_or_404(Session, convening=convening, code=request.POST["session"])
+        if role_form.is_valid():
+            try:
+                services.assign_session_role(
+                    session=session,
+                    participation=role_form.cleaned_data["participation"],
+                    role=role_form.cleaned_data["role"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The session role was recorded."))
+                return redirect("convenings:participants", code=convening.code)
+    elif request.method == "POST":
+        roles = {}
+        for participation in participations:
+            role = request.POST.get(f"role-{participation.pk}", participation.role)
+            if role not in Role.values:
+                messages.error(request, _("Unknown role: %(role)s.") % {"role": role})
+                return redirect("convenings:participants", code=convening.code)
+            roles[participation.pk] = role
+        attended = {
+            int(value) for value in request.POST.getlist("attended") if value.isdigit()
+        } & {p.pk for p in participations}
+        services.record_attendance(
+            convening=convening, attended=attended, roles=roles, by=request.user
+        )
+        messages.success(request, _("Attendance and roles were saved."))
+        return redirect("convenings:participants", code=convening.code)
+    return render(
+        request,
+        "convenings/participants_manage.html",
+        {
+            "convening": convening,
+            "participations": participations,
+            "roles": Role.choices,
+            "sessions": convening.sessions.all(),
+            "role_form": role_form,
+        },
+    )
+
+
+@requires("convenings.manage")
+def document_upload(request, code):
+    convening = get_convening_for(request.user, code, to="manage")
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.attach_document(
+            convening=convening,
+            upload=form.cleaned_data["file"],
+            kind=form.cleaned_data["kind"],
+            title=form.cleaned_data["title"],
+            content_type=form.content_type,
+            by=request.user,
+        )
+        messages.success(request, _("The document was attached."))
+        return redirect("convenings:convening-detail", code=convening.code)
+    return render(
+        request, "convenings/document_form.html", {"form": form, "convening": convening}
+    )
+
+
+@requires("convenings.view_convenings")
+def document_download(request, code):
+    document = get_document_for(request.user, code)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.filename, content_type=document.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@requires("convenings.view_convenings")
+def convening_ics(request, code):
+    convening = get_convening_for(request.user, code)
+    response = HttpResponse(
+        ical.calendar_for([convening], name=convening.title), content_type="text/calendar"
+    )
+    response["Content-Disposition"] = f'attachment; filename="kenesh-{convening.code}.ics"'
+    return response
+
+
+@requires("convenings.view_own_convenings")
+def my_convenings(request):
+    feed = CalendarFeed.objects.filter(user=request.user, revoked_at__isnull=True).first()
+    return render(
+        request,
+        "convenings/my_convenings.html",
+        {"participations": queries.my_participations(request.user), "feed": feed},
+    )
+
+
+@require_POST
+@requires("convenings.view_own_convenings")
+def invitation_answer(request, code):
+    participation = get_object_or_404(
+        Participation.objects.select_related("convening", "person"),
+        convening__code=code,
+        person__user=request.user,
+    )
+    answer = request.POST.get("answer")
+    if answer not in {"accept", "decline"}:
+        messages.error(request, _("Choose to accept or decline."))
+        return redirect("convenings:my-convenings")
+    try:
+        services.answer_invitation(
+            participation=participation, accept=answer == "accept", by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your answer was recorded."))
+    return redirect("convenings:my-convenings")
+
+
+@require_POST
+@requires("convenings.view_own_convenings")
+def calendar_feed_open(request):
+    services.open_calendar_feed(user=request.user)
+    messages.success(
+        request, _("Your calendar address is ready. Any earlier address no longer works.")
+    )
+    return redirect("convenings:my-convenings")
+
+
+@require_POST
+@requires("convenings.view_own_convenings")
+def calendar_feed_revoke(request):
+    services.revoke_calendar_feed(user=request.user)
+    messages.success(request, _("Your calendar address was revoked."))
+    return redirect("convenings:my-convenings")
+
+
+@public
+def calendar_feed(request, token):
+    """A personal feed: the secret address is the credential, so no login is asked."""
+    feed = CalendarFeed.objects.filter(token=token, revoked_at__isnull=True).select_related(
+        "user"
+    ).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    convenings = (
+        Convening.objects.filter(
+            participations__person__user=feed.user,
+            participations__invitation__in=[Invitation.INVITED, Invitation.ACCEPTED],
+        )
+        .distinct()
+        .order_by("starts_on")
+    )
+    body = ical.calendar_for(convenings, name=_("Kenesh: my convenings"))
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@requires("convenings.view_overview")
+def overview(request):
+    exact = request.user.has_perm("convenings.view_exact_counts")
+    by = _breakdown(request)
+    return render(
+        request,
+        "convenings/overview.html",
+        {
+            "overview": queries.overview(),
+            "kinds": Kind.choices,
+            "composition": queries.composition(Convening.objects.all(), by=by, exact=exact),
+            "by": by,
+            "small_cell": SMALL_CELL,
+        },
+    )
+
+
+@requires("convenings.view_paths")
+def paths(request):
+    return render(
+        request,
+        "convenings/paths.html",
+        {"paths": queries.emergent_paths(viewer=request.user)},
+    )
+
+
+@requires("convenings.view_convenings")
+def person_path(request, person_code):
+    if not request.user.has_perm("people.view_roster"):
+        raise PermissionDenied
+    person = get_person_for(request.user, person_code)
+    path = queries.paths([person], viewer=request.user)[0]
+    return render(request, "convenings/person_path.html", {"path": path, "person": person})
