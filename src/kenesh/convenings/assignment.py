@@ -82,7 +82,9 @@ def assign_teams(players: list[Player], team_count: int) -> Assignment:
     spreads = []
     for attribute in ("generation", "country"):
         for value in sorted({getattr(p, attribute) for p in players}):
-            per_team = tuple(sum(1 for p in team if getattr(p, attribute) == value) for team in teams)
+            per_team = tuple(
+                sum(1 for p in team if getattr(p, attribute) == value) for team in teams
+            )
             spreads.append(Spread(attribute, value, per_team))
     return Assignment(
         teams=tuple(tuple(p.id for p in sorted(team, key=lambda p: p.id)) for team in teams),

@@ -103,7 +103,9 @@ class InviteForm(forms.Form):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = candidates
-        self.fields["people"].label_from_instance = lambda p: f"{p.name} ({p.name_latin}), {p.get_country_display()}"
+        self.fields["people"].label_from_instance = lambda p: (
+            f"{p.name} ({p.name_latin}), {p.get_country_display()}"
+        )
 
 
 class SessionRoleForm(forms.Form):

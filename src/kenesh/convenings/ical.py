@@ -27,7 +27,10 @@ def calendar_for(convenings, *, name: str) -> bytes:
         place = _("Online") if convening.online else convening.place
         if place:
             event.add("location", place)
-        event.add("description", f"{convening.get_kind_display()} · {convening.get_confidentiality_display()}")
+        event.add(
+            "description",
+            f"{convening.get_kind_display()} · {convening.get_confidentiality_display()}",
+        )
         event.add("class", "PUBLIC" if convening.confidentiality == "public" else "CONFIDENTIAL")
         calendar.add_component(event)
     return calendar.to_ical()

@@ -39,8 +39,7 @@ class ConveningQuerySet(models.QuerySet):
             return self
         if is_member(user):
             return self.filter(
-                ~Q(confidentiality=Confidentiality.CLOSED)
-                | Q(participations__person__user=user)
+                ~Q(confidentiality=Confidentiality.CLOSED) | Q(participations__person__user=user)
             ).distinct()
         if is_observer(user):
             return self.exclude(confidentiality=Confidentiality.CLOSED)
@@ -64,9 +63,7 @@ class Convening(models.Model):
     ends_on = models.DateField(_("last day"))
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, blank=True)
-    host_country = models.CharField(
-        _("country outside the list"), max_length=100, blank=True
-    )
+    host_country = models.CharField(_("country outside the list"), max_length=100, blank=True)
     online = models.BooleanField(_("online"), default=False)
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
     confidentiality = models.CharField(
@@ -164,7 +161,9 @@ class Participation(models.Model):
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="participations"
     )
-    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
+    role = models.CharField(
+        _("role"), max_length=12, choices=Role.choices, default=Role.PARTICIPANT
+    )
     invitation = models.CharField(
         _("invitation"), max_length=10, choices=Invitation.choices, default=Invitation.INVITED
     )
@@ -435,7 +434,7 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
         on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("decision")

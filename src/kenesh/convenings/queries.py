@@ -19,6 +19,7 @@ from kenesh.convenings.models import (
 from kenesh.people import queries as people_queries
 from kenesh.people.models import Person, Track
 
+
 def took_part(prefix: str = "") -> Q:
     """Participations whose person came, or accepted where attendance is not recorded."""
     return Q(**{f"{prefix}attended": True}) | (
@@ -86,8 +87,8 @@ def overview() -> Overview:
         held=Count("id", filter=Q(ends_on__lt=today)),
         planned=Count("id", filter=Q(ends_on__gte=today)),
     )
-    held = {k: 0 for k in Kind.values}
-    planned = {k: 0 for k in Kind.values}
+    held = dict.fromkeys(Kind.values, 0)
+    planned = dict.fromkeys(Kind.values, 0)
     for row in by_kind:
         held[row["kind"]] = row["held"]
         planned[row["kind"]] = row["planned"]

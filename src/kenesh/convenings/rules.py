@@ -137,8 +137,7 @@ def get_document_for(user, code) -> Document:
 def team_of(user, scenario) -> Team | None:
     """The team ``user`` plays in, if any."""
     return (
-        Team.objects.filter(scenario=scenario, members__participation__person__user=user)
-        .first()
+        Team.objects.filter(scenario=scenario, members__participation__person__user=user).first()
         if user.is_authenticated
         else None
     )

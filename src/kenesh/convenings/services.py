@@ -158,7 +158,9 @@ def assign_session_role(*, session: Session, participation: Participation, role:
     if participation.convening_id != session.convening_id:
         raise ValidationError(_("Only people taking part in this convening can hold a role."))
     if participation.invitation == Invitation.DECLINED:
-        raise ValidationError(_("%(name)s declined the invitation.") % {"name": participation.person})
+        raise ValidationError(
+            _("%(name)s declined the invitation.") % {"name": participation.person}
+        )
     assignment_row, created = SessionAssignment.objects.get_or_create(
         session=session, participation=participation, role=role
     )

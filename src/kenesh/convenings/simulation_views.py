@@ -146,8 +146,12 @@ def _team_summary(team_list: list[Team]):
         people = [m.participation.person for m in team.members.all()]
         generations, countries = {}, {}
         for person in people:
-            generations[person.get_track_display()] = generations.get(person.get_track_display(), 0) + 1
-            countries[person.get_country_display()] = countries.get(person.get_country_display(), 0) + 1
+            generations[person.get_track_display()] = (
+                generations.get(person.get_track_display(), 0) + 1
+            )
+            countries[person.get_country_display()] = (
+                countries.get(person.get_country_display(), 0) + 1
+            )
         rows.append((team, len(people), sorted(generations.items()), sorted(countries.items())))
     return rows
 

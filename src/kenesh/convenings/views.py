@@ -76,9 +76,11 @@ def convening_detail(request, code):
         context["documents"] = convening.documents.all()
         context["has_scenario"] = hasattr(convening, "scenario")
     if context["names"]:
-        context["participants"] = [
-            p for p in queries.participants(convening) if p.invitation != Invitation.DECLINED
-        ] if not context["can_manage"] else list(queries.participants(convening))
+        context["participants"] = (
+            [p for p in queries.participants(convening) if p.invitation != Invitation.DECLINED]
+            if not context["can_manage"]
+            else list(queries.participants(convening))
+        )
     return render(request, "convenings/convening_detail.html", context)
 
 
@@ -108,9 +110,7 @@ def convening_edit(request, code):
         else:
             messages.success(request, _("Changes were saved."))
             return redirect("convenings:convening-detail", code=convening.code)
-    return render(
-        request, "convenings/convening_form.html", {"form": form, "convening": convening}
-    )
+    return render(request, "convenings/convening_form.html", {"form": form, "convening": convening})
 
 
 def _add_errors(form, error: ValidationError):
@@ -166,9 +166,7 @@ def convening_invite(request, code):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request, _("%(count)s people were invited.") % {"count": len(invited)}
-            )
+            messages.success(request, _("%(count)s people were invited.") % {"count": len(invited)})
             return redirect("convenings:participants", code=convening.code)
     return render(
         request,
@@ -208,9 +206,9 @@ def participants_manage(request, code):
                 messages.error(request, _("Unknown role: %(role)s.") % {"role": role})
                 return redirect("convenings:participants", code=convening.code)
             roles[participation.pk] = role
-        attended = {
-            int(value) for value in request.POST.getlist("attended") if value.isdigit()
-        } & {p.pk for p in participations}
+        attended = {int(value) for value in request.POST.getlist("attended") if value.isdigit()} & {
+            p.pk for p in participations
+        }
         services.record_attendance(
             convening=convening, attended=attended, roles=roles, by=request.user
         )
@@ -244,9 +242,7 @@ def document_upload(request, code):
         )
         messages.success(request, _("The document was attached."))
         return redirect("convenings:convening-detail", code=convening.code)
-    return render(
-        request, "convenings/document_form.html", {"form": form, "convening": convening}
-    )
+    return render(request, "convenings/document_form.html", {"form": form, "convening": convening})
 
 
 @requires("convenings.view_convenings")
@@ -328,9 +324,11 @@ def calendar_feed_revoke(request):
 @public
 def calendar_feed(request, token):
     """A personal feed: the secret address is the credential, so no login is asked."""
-    feed = CalendarFeed.objects.filter(token=token, revoked_at__isnull=True).select_related(
-        "user"
-    ).first()
+    feed = (
+        CalendarFeed.objects.filter(token=token, revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
     if feed is None or not feed.user.is_active:
         raise Http404
     convenings = (

@@ -17,6 +17,7 @@ from kenesh.access.models import Role, User
 from kenesh.core.audit import log_action
 from kenesh.core.settings_store import get_setting, set_setting
 from kenesh.demo import names
+from kenesh.demo.convenings import load_convenings
 from kenesh.people.models import (
     Gender,
     Language,
@@ -110,6 +111,10 @@ def load_demo(*, scale: int = 1, seed: int = 2022) -> DemoResult:
     Person.objects.bulk_create(people, batch_size=1000)
     people = list(Person.objects.order_by("id"))
     _link_themes_and_languages(rng, people, themes, languages)
+    per_copy = sum(plan[0] for plan in COUNTRY_PLAN.values())
+    themes_by_slug = {theme.slug: theme for theme in themes}
+    for copy in range(scale):
+        load_convenings(rng, copy, people[copy * per_copy : (copy + 1) * per_copy], themes_by_slug)
     logins = _make_logins(people)
     set_setting(
         "demo",
