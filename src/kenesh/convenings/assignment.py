@@ -46,11 +46,12 @@ def assign_teams(players: list[Player], team_count: int) -> Assignment:
     """Deal ``players`` into ``team_count`` teams.
 
     Rarer generations go first; within a generation, larger countries first; each
-    player joins the team with the fewest of their generation, then of their country,
-    then the fewest players, then the lowest number. Ties break on ids, so the same
-    input always gives the same teams. Every generation and team size ends within one
-    of even; a country can end uneven only when its generations force it, which
-    ``Assignment.uneven`` reports.
+    player joins the team with the fewest of their generation, then the fewest players,
+    then the fewest of their country, then the lowest number. Then players of the same
+    generation swap teams wherever that evens out the countries. Ties break on ids, so
+    the same input always gives the same teams. Every generation and team size ends
+    within one of even; a country can end uneven only when the generations force it,
+    which ``Assignment.uneven`` reports.
     """
     if team_count < 1:
         raise ValueError("team_count must be at least 1")
@@ -72,12 +73,13 @@ def assign_teams(players: list[Player], team_count: int) -> Assignment:
             range(team_count),
             key=lambda t: (
                 sum(1 for p in teams[t] if p.generation == player.generation),
-                sum(1 for p in teams[t] if p.country == player.country),
                 len(teams[t]),
+                sum(1 for p in teams[t] if p.country == player.country),
                 t,
             ),
         )
         teams[best].append(player)
+    _even_out_countries(teams)
 
     spreads = []
     for attribute in ("generation", "country"):
@@ -90,3 +92,34 @@ def assign_teams(players: list[Player], team_count: int) -> Assignment:
         teams=tuple(tuple(p.id for p in sorted(team, key=lambda p: p.id)) for team in teams),
         spreads=tuple(spreads),
     )
+
+
+def _country_cost(teams: list[list[Player]]) -> int:
+    """Sum over countries of the squared count in each team: smaller is more even."""
+    return sum(
+        count * count for team in teams for count in Counter(p.country for p in team).values()
+    )
+
+
+def _even_out_countries(teams: list[list[Player]], rounds: int = 50) -> None:
+    """Swap same-generation players between teams while a swap lowers the country cost.
+    Sizes and generation counts never change; the first improving swap in a fixed order
+    is taken, so the result is deterministic."""
+    for _ in range(rounds):
+        improved = False
+        cost = _country_cost(teams)
+        for i in range(len(teams)):
+            for j in range(i + 1, len(teams)):
+                for x in range(len(teams[i])):
+                    for y in range(len(teams[j])):
+                        a, b = teams[i][x], teams[j][y]
+                        if a.generation != b.generation or a.country == b.country:
+                            continue
+                        teams[i][x], teams[j][y] = b, a
+                        new_cost = _country_cost(teams)
+                        if new_cost < cost:
+                            cost, improved = new_cost, True
+                        else:
+                            teams[i][x], teams[j][y] = a, b
+        if not improved:
+            return
