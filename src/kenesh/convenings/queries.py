@@ -61,9 +61,8 @@ def agenda(convening):
 def composition(convenings, *, by: str, exact: bool):
     """Who came to ``convenings`` (one or many), by country and ``by``; people counted
     once however many convenings they came to."""
-    people = Person.objects.filter(
-        participations__in=Participation.objects.filter(TOOK_PART, convening__in=convenings)
-    ).distinct()
+    came = Participation.objects.filter(TOOK_PART, convening__in=convenings)
+    people = Person.objects.filter(pk__in=came.values("person_id"))
     return people_queries.diversity(people, by=by, exact=exact)
 
 
@@ -93,18 +92,17 @@ def overview() -> Overview:
         held[row["kind"]] = row["held"]
         planned[row["kind"]] = row["planned"]
     came = Participation.objects.filter(TOOK_PART)
-    people = Person.objects.filter(participations__in=came).distinct()
+    # People counted once each, however many convenings they came to.
+    people = Person.objects.filter(pk__in=came.values("person_id"))
     totals = people.aggregate(
-        experts=Count("id", distinct=True),
+        experts=Count("id"),
         countries=Count("country", distinct=True),
-        emergent=Count("id", filter=Q(track=Track.EMERGENT), distinct=True),
-        women=Count("id", filter=Q(gender="female"), distinct=True),
+        emergent=Count("id", filter=Q(track=Track.EMERGENT)),
+        women=Count("id", filter=Q(gender="female")),
     )
-    rcwg = Person.objects.filter(participations__in=came.filter(convening__kind=Kind.RCWG))
-    rcwg_totals = rcwg.aggregate(
-        experts=Count("id", distinct=True), countries=Count("country", distinct=True)
-    )
-    steps = Counter(path.highest for path in emergent_paths(viewer=None))
+    rcwg = Person.objects.filter(pk__in=came.filter(convening__kind=Kind.RCWG).values("person_id"))
+    rcwg_totals = rcwg.aggregate(experts=Count("id"), countries=Count("country", distinct=True))
+    steps = Counter(emergent_highest_steps().values())
     return Overview(
         held=held,
         planned=planned,
@@ -144,7 +142,7 @@ def effective_role(participation) -> str:
     """The highest of a participation's own role and its session roles, on the path's
     scale (participant < speaker < moderator/facilitator)."""
     roles = [participation.role, *(a.role for a in participation.session_assignments.all())]
-    return max(roles, key=lambda r: (PATH_STEPS.get(r, 0), r == Role.FACILITATOR))
+    return max(roles, key=_rank)
 
 
 def _visible_steps_filter(viewer):
@@ -182,6 +180,30 @@ def paths(people, *, viewer) -> list[Path]:
 def emergent_paths(*, viewer) -> list[Path]:
     people = Person.objects.filter(track=Track.EMERGENT).order_by("country", "name_latin")
     return [p for p in paths(people, viewer=viewer) if p.steps]
+
+
+def emergent_highest_steps() -> dict[int, str]:
+    """The highest path role each emergent expert has held, by person id, from two
+    queries of plain values (the overview counts these for the whole programme)."""
+    came = Participation.objects.filter(TOOK_PART, person__track=Track.EMERGENT)
+    highest: dict[int, str] = {}
+
+    def consider(person_id, role):
+        if PATH_STEPS.get(role) and (
+            person_id not in highest or _rank(role) > _rank(highest[person_id])
+        ):
+            highest[person_id] = role
+
+    for person_id, role in came.values_list("person_id", "role"):
+        consider(person_id, role)
+    assignments = SessionAssignment.objects.filter(participation__in=came)
+    for person_id, role in assignments.values_list("participation__person_id", "role"):
+        consider(person_id, role)
+    return highest
+
+
+def _rank(role: str) -> tuple[int, bool]:
+    return (PATH_STEPS.get(role, 0), role == Role.FACILITATOR)
 
 
 def my_participations(user):

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -40,11 +41,12 @@ def convening_list(request):
     kind = request.GET.get("kind") or None
     if kind not in Kind.values:
         kind = None
+    paginator = Paginator(queries.convening_list(request.user, kind=kind), 50)
     return render(
         request,
         "convenings/convening_list.html",
         {
-            "convenings": queries.convening_list(request.user, kind=kind),
+            "page": paginator.get_page(request.GET.get("page")),
             "kinds": Kind.choices,
             "kind": kind,
         },
