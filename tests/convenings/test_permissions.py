@@ -94,3 +94,43 @@ def test_staff_open_every_management_page(login, meetings):
         f"/convenings/{code}/documents/new/",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_observer_pages_hold_no_names(login, personas, meetings):
+    """Every convenings page an observer can open names no one."""
+    from kenesh.people.models import Person
+
+    names = {n for p in Person.objects.all() for n in (p.name, p.name_latin)}
+    client = login("observer")
+    urls = ["/convenings/", "/convenings/programme/", "/convenings/programme/?by=track"]
+    for convening in meetings.values():
+        if hasattr(convening, "code"):
+            urls += [
+                f"/convenings/{convening.code}/",
+                f"/convenings/{convening.code}/convening.ics",
+            ]
+    opened = 0
+    for url in urls:
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        opened += 1
+        text = response.content.decode()
+        assert not [n for n in names if n in text], url
+    assert opened == 7
+
+
+@pytest.mark.parametrize("role", ["staff", "young_expert", "expert", "observer"])
+def test_chatham_house_documents_follow_the_details_rule(role, login, meetings, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kenesh.convenings.models import Document
+
+    settings.MEDIA_ROOT = tmp_path
+    login("staff").post(
+        f"/convenings/{meetings['chatham'].code}/documents/new/",
+        {"title": "Notes", "kind": "report", "file": SimpleUploadedFile("n.txt", b"notes")},
+    )
+    document = Document.objects.get()
+    expected = {"staff": 200, "young_expert": 200, "expert": 200, "observer": 403}[role]
+    assert login(role).get(f"/convenings/documents/{document.code}/").status_code == expected
