@@ -213,3 +213,16 @@ def test_session_roles_only_for_participants(login, personas):
     client.post(url, {"session": session.code, "participation": stranger.pk, "role": "speaker"})
     client.post(url, {"session": session.code, "participation": place.pk, "role": "speaker"})
     assert session.assignments.count() == 1
+
+
+def test_no_answers_once_a_convening_has_begun(login, personas):
+    convening = ConveningFactory(starts_on=datetime.date(2024, 5, 21), answer_by=None)
+    place = ParticipationFactory(
+        convening=convening, person=personas["expert"].person, invitation=Invitation.ACCEPTED
+    )
+    response = login("expert").post(
+        f"/convenings/{convening.code}/answer/", {"answer": "decline"}, follow=True
+    )
+    assert "2024-05-20" in response.content.decode()
+    place.refresh_from_db()
+    assert place.invitation == Invitation.ACCEPTED

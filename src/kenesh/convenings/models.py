@@ -1,3 +1,4 @@
+import datetime
 import secrets
 import uuid
 
@@ -126,8 +127,14 @@ class Convening(models.Model):
             raise ValidationError({"audience": _("Name the institution a briefing is for.")})
 
     def answers_open(self, today=None) -> bool:
+        """Invitees may answer until the answer day, and never once it has begun."""
         today = today or timezone.localdate()
-        return self.answer_by is None or today <= self.answer_by
+        return today <= self.answers_close_on
+
+    @property
+    def answers_close_on(self):
+        before_start = self.starts_on - datetime.timedelta(days=1)
+        return min(self.answer_by, before_start) if self.answer_by else before_start
 
 
 class Role(models.TextChoices):

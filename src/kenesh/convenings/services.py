@@ -123,7 +123,7 @@ def answer_invitation(*, participation: Participation, accept: bool, by) -> Part
     if not convening.answers_open():
         raise ValidationError(
             _("Answers to this invitation closed on %(day)s. Write to the programme team.")
-            % {"day": convening.answer_by.isoformat()}
+            % {"day": convening.answers_close_on.isoformat()}
         )
     participation.invitation = Invitation.ACCEPTED if accept else Invitation.DECLINED
     participation.answered_at = timezone.now()
