@@ -134,3 +134,11 @@ def test_chatham_house_documents_follow_the_details_rule(role, login, meetings, 
     document = Document.objects.get()
     expected = {"staff": 200, "young_expert": 200, "expert": 200, "observer": 403}[role]
     assert login(role).get(f"/convenings/documents/{document.code}/").status_code == expected
+
+
+@pytest.mark.parametrize(("role", "status"), [("staff", 200), ("mentor", 302)])
+def test_convenings_in_the_back_office(role, status, login, meetings):
+    client = login(role)
+    assert client.get("/admin/convenings/convening/").status_code == status
+    code = meetings["closed"].pk
+    assert client.get(f"/admin/convenings/convening/{code}/change/").status_code == status
