@@ -319,7 +319,7 @@ def _rcwg_meetings(b: _Builder) -> None:
         convening = b.convening(
             kind=Kind.RCWG,
             title=title,
-            series="RCWG",
+            series="Regional Consultative Working Group",
             starts_on=day,
             ends_on=day + datetime.timedelta(days=1),
             city=city,
@@ -383,7 +383,7 @@ def _rcwg_meetings(b: _Builder) -> None:
     upcoming = b.convening(
         kind=Kind.RCWG,
         title=title,
-        series="RCWG",
+        series="Regional Consultative Working Group",
         starts_on=day,
         ends_on=day + datetime.timedelta(days=1),
         city=city,
