@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "kenesh.access",
     "kenesh.people",
     "kenesh.convenings",
+    "kenesh.deliberation",
     "kenesh.demo",
     "kenesh.core.admin_config.KeneshAdminConfig",
     "django.contrib.auth",
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "rules.apps.AutodiscoverRulesConfig",
 ]
 
@@ -168,6 +171,14 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 if env_bool("KENESH_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Background work (opinion maps): the database queue by default, run by `kenesh serve`'s
+# worker or `kenesh manage db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("KENESH_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 # Largest document a convening accepts, in bytes.
 KENESH_MAX_UPLOAD_BYTES = int(os.environ.get("KENESH_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("kenesh.access.urls")),
     path("people/", include("kenesh.people.urls")),
     path("convenings/", include("kenesh.convenings.urls")),
+    path("deliberation/", include("kenesh.deliberation.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

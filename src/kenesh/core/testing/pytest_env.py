@@ -6,4 +6,6 @@ import tempfile
 
 os.environ.setdefault("KENESH_SECRET_KEY", "test-only-secret-key-not-for-production-use")
 os.environ.setdefault("KENESH_DATA_DIR", tempfile.mkdtemp(prefix="kenesh-test-"))
+# Background tasks run at once in tests, in the test's own transaction.
+os.environ.setdefault("KENESH_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 os.makedirs(os.path.join(os.environ["KENESH_DATA_DIR"], "static"), exist_ok=True)

@@ -26,5 +26,29 @@
     });
   }
 
+  function drawOpinionMap() {
+    var canvas = document.getElementById("opinion-map");
+    var source = document.getElementById("opinion-map-data");
+    if (!canvas || !source || typeof Chart === "undefined") { return; }
+    var points = JSON.parse(source.textContent);
+    var groups = {};
+    points.forEach(function (p) {
+      var key = p.g === null ? "?" : String.fromCharCode(65 + p.g);
+      (groups[key] = groups[key] || []).push({ x: p.x, y: p.y });
+    });
+    var datasets = Object.keys(groups).sort().map(function (key, i) {
+      return { label: key, data: groups[key], pointRadius: 3,
+               backgroundColor: key === "?" ? "#b0b8c1" : palette[i % palette.length] };
+    });
+    new Chart(canvas, {
+      type: "scatter",
+      data: { datasets: datasets },
+      options: { responsive: true, maintainAspectRatio: false, animation: false,
+                 scales: { x: { display: false }, y: { display: false } },
+                 plugins: { legend: { position: "bottom" }, tooltip: { enabled: false } } }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", drawDiversity);
+  document.addEventListener("DOMContentLoaded", drawOpinionMap);
 })();

@@ -1,0 +1,13 @@
+/* Keyboard voting: A agree, D disagree, P pass (not while typing in a field). */
+(function () {
+  "use strict";
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT")) { return; }
+    var key = (event.key || "").toLowerCase();
+    var map = { "a": "a", "ф": "a", "d": "d", "в": "d", "p": "p", "з": "p" };
+    var button = map[key] && document.querySelector("#vote-card button[data-key='" + map[key] + "']");
+    if (button) { event.preventDefault(); button.click(); }
+  });
+})();

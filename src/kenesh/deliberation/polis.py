@@ -1,0 +1,213 @@
+"""Pol.is exports in and out: the import path users have, and the same files back."""
+
+import csv
+import datetime
+import io
+import zipfile
+from collections import Counter
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from kenesh.core.audit import log_action
+from kenesh.deliberation.models import (
+    Anonymity,
+    Conversation,
+    Participant,
+    Statement,
+    StatementStatus,
+    Vote,
+)
+from kenesh.people.transliteration import fold
+
+COMMENT_COLUMNS = {"comment-id", "moderated", "comment-body"}
+VOTE_COLUMNS = {"timestamp", "comment-id", "voter-id", "vote"}
+MODERATED = {
+    "-1": StatementStatus.REJECTED,
+    "0": StatementStatus.ACCEPTED,
+    "1": StatementStatus.ACCEPTED,
+}
+
+
+def _rows(data, required: set, name: str) -> list[dict]:
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError(_("%(name)s is not UTF-8 text.") % {"name": name}) from None
+    reader = csv.DictReader(io.StringIO(data))
+    missing = required - set(reader.fieldnames or [])
+    if missing:
+        raise ValidationError(
+            _("%(name)s lacks the columns %(columns)s.")
+            % {"name": name, "columns": ", ".join(sorted(missing))}
+        )
+    return list(reader)
+
+
+def _int(value, name: str, line: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            _("%(name)s, line %(line)s: “%(value)s” is not a whole number.")
+            % {"name": name, "line": line, "value": value}
+        ) from None
+
+
+@transaction.atomic
+def import_polis(*, title: str, comments, votes, by, language: str = "en") -> Conversation:
+    """Create a pseudonymous conversation from a Pol.is export's comments.csv and
+    votes.csv (bytes or text). Moderated-out comments arrive rejected; votes are
+    replayed in time order, so a changed vote keeps the last value."""
+    comment_rows = _rows(comments, COMMENT_COLUMNS, "comments.csv")
+    vote_rows = _rows(votes, VOTE_COLUMNS, "votes.csv")
+    conversation = Conversation.objects.create(
+        title=title,
+        anonymity=Anonymity.PSEUDONYMOUS,
+        is_open=False,
+        language=language,
+        participants_may_submit=False,
+        created_by=by,
+    )
+    statements = {}
+    seen_numbers = set()
+    for line, row in enumerate(comment_rows, start=2):
+        number = _int(row["comment-id"], "comments.csv", line)
+        if number in seen_numbers:
+            raise ValidationError(_("comments.csv repeats comment %(n)s.") % {"n": number})
+        seen_numbers.add(number)
+        text = " ".join((row["comment-body"] or "").split())[:500] or "—"
+        statements[number] = Statement(
+            conversation=conversation,
+            number=number,
+            text=text,
+            language=language,
+            normalized=fold(text)[:500],
+            status=MODERATED.get(row["moderated"].strip(), StatementStatus.PENDING),
+            is_seed=False,
+        )
+    Statement.objects.bulk_create(statements.values())
+    participants: dict[int, Participant] = {}
+    parsed = []
+    for line, row in enumerate(vote_rows, start=2):
+        voter = _int(row["voter-id"], "votes.csv", line)
+        number = _int(row["comment-id"], "votes.csv", line)
+        value = _int(row["vote"], "votes.csv", line)
+        if value not in (-1, 0, 1):
+            raise ValidationError(
+                _("votes.csv, line %(line)s: a vote must be -1, 0 or 1.") % {"line": line}
+            )
+        if number not in statements:
+            raise ValidationError(
+                _("votes.csv, line %(line)s: comment %(n)s is not in comments.csv.")
+                % {"line": line, "n": number}
+            )
+        parsed.append((_int(row["timestamp"], "votes.csv", line), voter, number, value))
+        if voter not in participants:
+            participants[voter] = Participant(
+                conversation=conversation, label=f"polis-{voter}", external_id=str(voter)
+            )
+    Participant.objects.bulk_create(participants.values())
+    last = {}
+    for timestamp, voter, number, value in sorted(parsed, key=lambda r: r[0]):
+        last[(voter, number)] = (timestamp, value)
+    Vote.objects.bulk_create(
+        (
+            Vote(
+                participant=participants[voter],
+                statement=statements[number],
+                value=value,
+                language=language,
+                updated_at=datetime.datetime.fromtimestamp(timestamp / 1000, tz=datetime.UTC),
+            )
+            for (voter, number), (timestamp, value) in last.items()
+        ),
+        batch_size=5000,
+    )
+    log_action(
+        conversation,
+        "deliberation.polis.imported",
+        by=by,
+        data={"statements": len(statements), "votes": len(last)},
+    )
+    return conversation
+
+
+def polis_export(conversation) -> bytes:
+    """A zip in Pol.is's export layout: comments.csv, votes.csv, participants-votes.csv.
+    Participants appear by number only."""
+    statements = list(conversation.statements.order_by("number"))
+    participants = {p.pk: i for i, p in enumerate(conversation.participants.order_by("pk"))}
+    votes = list(
+        Vote.objects.filter(statement__conversation=conversation)
+        .order_by("updated_at", "pk")
+        .values_list("participant_id", "statement__number", "value", "updated_at")
+    )
+    agrees, disagrees = Counter(), Counter()
+    for _p, number, value, _at in votes:
+        if value == 1:
+            agrees[number] += 1
+        elif value == -1:
+            disagrees[number] += 1
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "comments.csv",
+            _csv(
+                [
+                    "timestamp",
+                    "comment-id",
+                    "author-id",
+                    "agrees",
+                    "disagrees",
+                    "moderated",
+                    "comment-body",
+                ],
+                [
+                    [
+                        int(s.created_at.timestamp() * 1000),
+                        s.number,
+                        "",
+                        agrees[s.number],
+                        disagrees[s.number],
+                        {"accepted": 1, "rejected": -1}.get(s.status, 0),
+                        s.text,
+                    ]
+                    for s in statements
+                ],
+            ),
+        )
+        archive.writestr(
+            "votes.csv",
+            _csv(
+                ["timestamp", "comment-id", "voter-id", "vote"],
+                [
+                    [int(at.timestamp() * 1000), number, participants[p], value]
+                    for p, number, value, at in votes
+                ],
+            ),
+        )
+        matrix = {}
+        for p, number, value, _at in votes:
+            matrix.setdefault(participants[p], {})[number] = value
+        archive.writestr(
+            "participants-votes.csv",
+            _csv(
+                ["participant", "n-votes", *[s.number for s in statements]],
+                [
+                    [p, len(row), *[row.get(s.number, "") for s in statements]]
+                    for p, row in sorted(matrix.items())
+                ],
+            ),
+        )
+    return buffer.getvalue()
+
+
+def _csv(header, rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()

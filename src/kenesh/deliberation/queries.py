@@ -1,0 +1,227 @@
+"""Reads shaped for the deliberation pages, and the opinion map's stored form."""
+
+import math
+import random
+
+from django.db.models import Count, Q
+
+from kenesh.deliberation.models import Analysis, Participant, Statement, StatementStatus, Vote
+from kenesh.people.queries import SMALL_CELL
+
+ATTRIBUTES = ("country", "track", "sector")
+
+
+def analysis_input(conversation):
+    """Vote rows (participant id, statement number, value) in the order they were
+    last changed, declared attributes, and the rejected statement numbers, which the
+    analysis zeroes out as Pol.is does (votes on them move no one)."""
+    rows = list(
+        Vote.objects.filter(statement__conversation=conversation)
+        .exclude(statement__status=StatementStatus.PENDING)
+        .order_by("updated_at", "id")
+        .values_list("participant_id", "statement__number", "value")
+    )
+    voters = {p for p, _s, _v in rows}
+    attributes = {}
+    for participant in Participant.objects.filter(pk__in=voters).values("pk", *ATTRIBUTES):
+        declared = {a: participant[a] for a in ATTRIBUTES if participant[a]}
+        if declared:
+            attributes[participant["pk"]] = declared
+    excluded = list(
+        conversation.statements.filter(status=StatementStatus.REJECTED).values_list(
+            "number", flat=True
+        )
+    )
+    return rows, attributes, excluded
+
+
+def _agreement(a) -> list:
+    return [a.agree, a.disagree, a.passed, round(a.share, 4), _num(a.low), _num(a.high)]
+
+
+def _num(x):
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(float(x), 4)
+
+
+def serialize(opinion_map) -> dict:
+    """The opinion map as JSON: statements by number, participants by id."""
+    return {
+        "k": opinion_map.k,
+        "silhouette": round(opinion_map.silhouette, 4),
+        "stability": _num(opinion_map.stability),
+        "group_sizes": {str(g): n for g, n in opinion_map.group_sizes.items()},
+        "group_stability": {str(g): _num(v) for g, v in opinion_map.group_stability.items()},
+        "groups": {str(p): g for p, g in opinion_map.groups.items()},
+        "coordinates": {
+            str(p): [round(x, 4), round(y, 4)] for p, (x, y) in opinion_map.coordinates.items()
+        },
+        "representative": {
+            str(g): [
+                {
+                    "statement": r.statement,
+                    "direction": r.direction,
+                    "share": round(float(r.share), 4),
+                    "significant": bool(r.significant),
+                }
+                for r in details
+            ]
+            for g, details in opinion_map.representative_details.items()
+        },
+        "consensus": list(opinion_map.consensus),
+        "consensus_disagree": list(opinion_map.consensus_disagree),
+        "group_consensus": {str(s): round(v, 5) for s, v in opinion_map.group_consensus.items()},
+        "bridging": {str(s): round(v, 5) for s, v in opinion_map.bridging.items()},
+        "group_agreement": {
+            str(g): {str(s): _agreement(a) for s, a in rows.items()}
+            for g, rows in opinion_map.group_agreement.items()
+        },
+        "by_attribute": {
+            attribute: {
+                value: {str(s): _agreement(a) for s, a in rows.items()}
+                for value, rows in values.items()
+            }
+            for attribute, values in opinion_map.by_attribute.items()
+        },
+        "common_ground": {a: list(s) for a, s in opinion_map.common_ground.items()},
+        "n_votes": opinion_map.n_votes,
+    }
+
+
+def latest_analysis(conversation) -> Analysis | None:
+    return conversation.analyses.order_by("-created_at", "-id").first()
+
+
+def conversation_list(user):
+    from kenesh.deliberation.models import Conversation
+
+    return (
+        Conversation.objects.visible_to(user)
+        .select_related("convening")
+        .annotate(
+            statement_count=Count(
+                "statements", filter=Q(statements__status=StatementStatus.ACCEPTED), distinct=True
+            ),
+            participant_count=Count(
+                "participants", filter=Q(participants__votes__isnull=False), distinct=True
+            ),
+        )
+        .order_by("-created_at")
+    )
+
+
+def next_statement(participant) -> Statement | None:
+    """The next statement to offer: every accepted statement the participant has not
+    voted on, favouring new ones and those that split opinion, as Pol.is does (its
+    priority is importance x novelty, squared). The draw is seeded by the participant
+    and how far they are, so a reload offers the same statement."""
+    candidates = list(
+        participant.conversation.statements.filter(status=StatementStatus.ACCEPTED)
+        .exclude(votes__participant=participant)
+        .annotate(
+            agree=Count("votes", filter=Q(votes__value=1)),
+            passed=Count("votes", filter=Q(votes__value=0)),
+            seen=Count("votes"),
+        )
+        .prefetch_related("translations")
+    )
+    if not candidates:
+        return None
+    weights = []
+    for s in candidates:
+        a = (s.agree + 1) / (s.seen + 2)
+        p = (s.passed + 1) / (s.seen + 2)
+        importance = (1 - p) * a
+        novelty = 1 + 8 * 2 ** (-s.seen / 5)
+        weights.append((importance * novelty) ** 2)
+    done = participant.votes.count()
+    rng = random.Random(participant.pk * 100_003 + done)
+    return rng.choices(candidates, weights=weights)[0]
+
+
+def text_in(statement, language: str) -> tuple[str, str]:
+    """The statement's text in ``language`` when a translation exists, and which."""
+    if statement.language == language:
+        return statement.text, language
+    for translation in statement.translations.all():
+        if translation.language == language:
+            return translation.text, language
+    return statement.text, statement.language
+
+
+def visible_group_sizes(result: dict, *, exact: bool) -> dict:
+    """Group sizes a viewer may see: groups under SMALL_CELL are hidden from non-staff."""
+    sizes = {int(g): n for g, n in result.get("group_sizes", {}).items()}
+    if exact:
+        return sizes
+    return {g: n for g, n in sizes.items() if n >= SMALL_CELL}
+
+
+def results_view(conversation, result: dict, *, exact: bool) -> dict:
+    """The stored map shaped for the results page. For non-staff, groups and attribute
+    cells under SMALL_CELL people are left out, and said to be."""
+    texts = dict(conversation.statements.values_list("number", "text"))
+    sizes = {int(g): n for g, n in result["group_sizes"].items()}
+    shown = visible_group_sizes(result, exact=exact)
+    groups = []
+    for g in sorted(shown):
+        rows = []
+        for rep in result["representative"].get(str(g), []):
+            agreement = result["group_agreement"][str(g)].get(str(rep["statement"]))
+            rows.append({**rep, "text": texts.get(rep["statement"], ""), "agreement": agreement})
+        groups.append(
+            {
+                "number": g,
+                "letter": chr(65 + g),
+                "size": sizes[g],
+                "stability": result["group_stability"].get(str(g)),
+                "rows": rows,
+            }
+        )
+
+    def per_group(number):
+        return [
+            (chr(65 + g), result["group_agreement"][str(g)].get(str(number))) for g in sorted(shown)
+        ]
+
+    consensus = [
+        {
+            "number": n,
+            "text": texts.get(n, ""),
+            "groups": per_group(n),
+            "gic": result["group_consensus"].get(str(n)),
+        }
+        for n in result["consensus"][:10]
+    ]
+    bridging = sorted(result["bridging"].items(), key=lambda kv: -kv[1])[:10]
+    bridging = [
+        {"number": int(n), "text": texts.get(int(n), ""), "score": v, "groups": per_group(int(n))}
+        for n, v in bridging
+    ]
+    countries = result["by_attribute"].get("country", {})
+    values = sorted(countries)
+    country_rows = []
+    for n in result["common_ground"].get("country", [])[:10]:
+        cells = []
+        for value in values:
+            cell = countries[value].get(str(n))
+            if cell is not None and not exact and sum(cell[:3]) < SMALL_CELL:
+                cell = "hidden"
+            cells.append(cell)
+        country_rows.append({"number": n, "text": texts.get(n, ""), "cells": cells})
+    points = [
+        {"x": xy[0], "y": xy[1], "g": result["groups"].get(p)}
+        for p, xy in result["coordinates"].items()
+        if p in result["groups"]
+    ]
+    for point in points:
+        if point["g"] not in shown:
+            point["g"] = None
+    return {
+        "groups": groups,
+        "hidden_groups": len(sizes) - len(shown),
+        "consensus": consensus,
+        "bridging": bridging,
+        "country_values": values,
+        "country_rows": country_rows,
+        "map_points": points,
+    }

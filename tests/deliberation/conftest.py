@@ -1,0 +1,34 @@
+import pytest
+
+from kenesh.deliberation.models import Anonymity, Conversation, Statement, StatementStatus
+from kenesh.people.transliteration import fold
+
+
+def add_statements(conversation, texts, status=StatementStatus.ACCEPTED):
+    start = conversation.statements.count()
+    return [
+        Statement.objects.create(
+            conversation=conversation, number=start + i + 1, text=text, language="en",
+            normalized=fold(text), status=status, is_seed=True,
+        )
+        for i, text in enumerate(texts)
+    ]  # fmt: skip
+
+
+@pytest.fixture
+def conversation(personas):
+    conversation = Conversation.objects.create(
+        title="How should the valley share water?", language="en", open_to_members=True,
+        anonymity=Anonymity.NAMED,
+    )  # fmt: skip
+    add_statements(conversation, [f"Fictional statement number {i}" for i in range(1, 13)])
+    return conversation
+
+
+@pytest.fixture
+def pseudonymous(personas):
+    conversation = Conversation.objects.create(
+        title="Border communities", language="en", anonymity=Anonymity.PSEUDONYMOUS
+    )
+    add_statements(conversation, [f"Border statement {i}" for i in range(1, 9)])
+    return conversation
