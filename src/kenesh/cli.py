@@ -35,11 +35,23 @@ def _setup_django():
     django.setup()
 
 
-def serve(host: str, port: int, threads: int) -> None:
+def serve(host: str, port: int, threads: int, *, worker: bool = True) -> None:
+    """Serve with waitress; alongside, a worker process runs background tasks (the
+    opinion maps) from the database queue, and stops with the server."""
+    import atexit
+    import subprocess
+
     from waitress import serve as waitress_serve
 
     from kenesh.wsgi import application
 
+    if worker:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kenesh.cli", "manage", "db_worker", "--interval", "2"],
+            env=os.environ.copy(),
+        )
+        atexit.register(process.terminate)
+        print("Background worker started (opinion maps).", flush=True)
     print(f"Kenesh is serving on http://{host}:{port}/  (Ctrl+C stops it)", flush=True)
     waitress_serve(application, host=host, port=port, threads=threads, ident="kenesh")
 
@@ -91,7 +103,7 @@ def _print_logins(password: str) -> None:
 def cmd_serve(args) -> int:
     _prepare_environment(args.data_dir)
     _setup_django()
-    serve(args.host, args.port, args.threads)
+    serve(args.host, args.port, args.threads, worker=not args.no_worker)
     return 0
 
 
@@ -120,6 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve_p.add_argument("--port", type=int, default=8000)
     serve_p.add_argument("--threads", type=int, default=8)
     serve_p.add_argument("--data-dir")
+    serve_p.add_argument(
+        "--no-worker", action="store_true", help="run background tasks elsewhere (db_worker)"
+    )
     serve_p.set_defaults(func=cmd_serve)
 
     manage = sub.add_parser("manage", help="run a Django management command")

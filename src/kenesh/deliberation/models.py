@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kenesh.access.predicates import is_member, is_observer, is_staff
 from kenesh.convenings.models import Convening
@@ -81,8 +82,8 @@ class Conversation(models.Model):
 
 class StatementStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for moderation")
-    ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Rejected")
+    ACCEPTED = "accepted", pgettext_lazy("statement status", "Accepted")
+    REJECTED = "rejected", pgettext_lazy("statement status", "Rejected")
 
 
 class Statement(models.Model):

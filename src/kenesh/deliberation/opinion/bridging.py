@@ -8,14 +8,13 @@ viewpoint axis scores high. Passes carry no rating and are left out. Pure: numpy
 """
 
 import numpy as np
-from scipy import sparse
 
 from .matrix import VoteMatrix
 
 INTERCEPT_PENALTY = 0.15
 FACTOR_PENALTY = 0.03
-ITERATIONS = 40  # at most; stops once statement intercepts move less than TOLERANCE
-TOLERANCE = 1e-5
+ITERATIONS = 30  # at most; stops once statement intercepts move less than TOLERANCE
+TOLERANCE = 1e-4
 MIN_RATINGS = 5
 
 
@@ -33,21 +32,22 @@ def _solve(n, sum_g, sum_g2, rhs_1, rhs_g, penalty_intercept, penalty_factor):
 
 def bridging_scores(matrix: VoteMatrix, *, seed: int = 0) -> np.ndarray:
     """The statement intercept for each statement (NaN with fewer than five ratings)."""
-    rated = matrix.value.copy()
-    keep = rated.data != 0
-    rows = np.repeat(np.arange(rated.shape[0]), np.diff(rated.indptr))[keep]
-    columns = rated.indices[keep]
-    ratings = (rated.data[keep] > 0).astype(float)
-    n_rows, n_columns = rated.shape
-    if len(ratings) == 0:
+    # Ratings: agree 1, disagree 0; passes are no rating and drop out of both matrices.
+    a = matrix.value.copy()
+    a.data = (a.data != 0).astype(float)
+    a.eliminate_zeros()
+    r = matrix.value.copy()
+    r.data = (r.data > 0).astype(float)
+    r.eliminate_zeros()
+    n_rows, n_columns = a.shape
+    if a.nnz == 0:
         return np.full(n_columns, np.nan)
-    a = sparse.csr_matrix((np.ones_like(ratings), (rows, columns)), shape=(n_rows, n_columns))
-    r = sparse.csr_matrix((ratings, (rows, columns)), shape=(n_rows, n_columns))
+    n_ratings = a.nnz
     at, rt = a.T.tocsr(), r.T.tocsr()
     n_row = np.asarray(a.sum(1)).ravel()
     n_column = np.asarray(a.sum(0)).ravel()
     rng = np.random.default_rng(seed)
-    mu = ratings.mean()
+    mu = r.sum() / n_ratings
     b, c = np.zeros(n_rows), np.zeros(n_columns)
     f, g = rng.normal(0, 0.1, n_rows), rng.normal(0, 0.1, n_columns)
     sum_r_row, sum_r_column = np.asarray(r.sum(1)).ravel(), np.asarray(r.sum(0)).ravel()
@@ -65,7 +65,7 @@ def bridging_scores(matrix: VoteMatrix, *, seed: int = 0) -> np.ndarray:
         )
         # The global mean, given both.
         residual = sum_r_row.sum() - (n_row * b).sum() - (n_column * c).sum() - f @ (a @ g)
-        mu = residual / len(ratings)
+        mu = residual / n_ratings
         if np.max(np.abs(c - previous)) < TOLERANCE:
             break
     return np.where(n_column >= MIN_RATINGS, c, np.nan)

@@ -66,7 +66,7 @@ def group(coordinates: np.ndarray, *, seed: int = 0, max_groups: int = MAX_GROUP
         # the participants (from the base groups' centres or ten fresh starts), so that
         # where a participant falls does not hang on one random draw of base clusters.
         seeded = KMeans(n_clusters=k, init=centres, n_init=1, random_state=seed).fit(coordinates)
-        fresh = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(coordinates)
+        fresh = KMeans(n_clusters=k, n_init=4, random_state=seed).fit(coordinates)
         model = seeded if seeded.inertia_ <= fresh.inertia_ else fresh
         labels, centres = model.labels_, model.cluster_centers_
     else:

@@ -82,15 +82,19 @@ def build(participant_ids, statement_ids, values) -> VoteMatrix:
     participant_index, rows = _index(participants)
     statement_index, columns = _index(statements)
     shape = (len(participant_index), len(statement_index))
-    rows, columns, votes = _last_votes(rows, columns, votes, shape)
-    # One matrix holding value + 2 (never zero) keeps the two matrices aligned.
-    both = sparse.csr_matrix((votes + 2.0, (rows, columns)), shape=shape)
-    both.sort_indices()
-    voted = both.copy()
-    voted.data = np.ones_like(voted.data)
-    value = both.copy()
-    value.data = value.data - 2.0
+    keys, last_votes = _last_votes(rows, columns, votes, shape)
+    # Keys come sorted by (row, column), so the CSR arrays are built without a sort.
+    cell_rows = keys // shape[1]
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(cell_rows, minlength=shape[0]))])
+    indices = (keys % shape[1]).astype(np.int32)
+    voted = sparse.csr_matrix((np.ones(len(keys)), indices, indptr), shape=shape)
+    value = sparse.csr_matrix(
+        (last_votes.astype(float), indices.copy(), indptr.copy()), shape=shape
+    )
     return VoteMatrix(participant_index, statement_index, voted, value)
+
+
+DENSE_LIMIT = 50_000_000  # cells; above this the keys are sorted instead
 
 
 def _index(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -105,20 +109,19 @@ def _index(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _last_votes(rows, columns, votes, shape):
-    """Keep the last row for each (participant, statement) pair. Repeats are rare, so
-    only the rows of repeated pairs are sorted."""
-    counts = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, columns)), shape=shape)
-    if len(rows) == 0 or counts.data.max() <= 1:
-        return rows, columns, votes
-    repeated_cells = counts.copy()
-    repeated_cells.data = (repeated_cells.data > 1).astype(np.int8)
-    repeated_cells.eliminate_zeros()
-    repeated = np.asarray(repeated_cells[rows, columns]).ravel() > 0
-    single = ~repeated
-    index = np.flatnonzero(repeated)
-    keys = rows[index].astype(np.int64) * shape[1] + columns[index]
+    """The distinct (participant, statement) cells as sorted keys row * statements +
+    column, with the value of the last row voted for each."""
+    keys = rows.astype(np.int64) * shape[1] + columns
+    if len(keys) == 0:
+        return keys, votes
+    if shape[0] * shape[1] <= DENSE_LIMIT:
+        # One pass: the highest row number per cell is the last vote; scanning the
+        # cells in order yields the keys already sorted.
+        width = np.int32 if len(keys) < 2**31 else np.int64
+        last = np.full(shape[0] * shape[1], -1, dtype=width)
+        np.maximum.at(last, keys, np.arange(len(keys), dtype=width))
+        cells = np.flatnonzero(last >= 0)
+        return cells, votes[last[cells]]
     # The last row for a pair wins: the first occurrence in reversed order.
-    _unique, first_reversed = np.unique(keys[::-1], return_index=True)
-    last = index[len(index) - 1 - first_reversed]
-    keep = np.concatenate([np.flatnonzero(single), last])
-    return rows[keep], columns[keep], votes[keep]
+    cells, first_reversed = np.unique(keys[::-1], return_index=True)
+    return cells, votes[len(keys) - 1 - first_reversed]

@@ -39,7 +39,7 @@ def project(matrix: VoteMatrix, *, seed: int = 0, components: int = 2) -> Projec
     if k < 1:
         raise ValueError("at least two participants and one statement are needed")
     data = centred(matrix)
-    u, s, vt = randomized_svd(data, n_components=k, n_iter=7, random_state=seed)
+    u, s, vt = randomized_svd(data, n_components=k, n_iter=4, random_state=seed)
     # Fix each component's sign so results do not flip between runs.
     for i in range(k):
         if vt[i, np.argmax(np.abs(vt[i]))] < 0:

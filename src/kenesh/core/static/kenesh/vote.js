@@ -8,6 +8,12 @@
     var key = (event.key || "").toLowerCase();
     var map = { "a": "a", "ф": "a", "d": "d", "в": "d", "p": "p", "з": "p" };
     var button = map[key] && document.querySelector("#vote-card button[data-key='" + map[key] + "']");
-    if (button) { event.preventDefault(); button.click(); }
+    if (button) {
+      event.preventDefault();
+      // A key can come before htmx has wired a freshly swapped card: wire it first,
+      // so the vote still goes by htmx rather than reloading the page.
+      if (window.htmx) { window.htmx.process(button.form); }
+      button.click();
+    }
   });
 })();
