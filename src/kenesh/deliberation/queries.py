@@ -4,8 +4,17 @@ import math
 import random
 
 from django.db.models import Count, Q
+from django.utils.translation import get_language
 
-from kenesh.deliberation.models import Analysis, Participant, Statement, StatementStatus, Vote
+from kenesh.deliberation.models import (
+    Analysis,
+    Participant,
+    Statement,
+    StatementStatus,
+    Translation,
+    Vote,
+)
+from kenesh.people.models import Country
 from kenesh.people.queries import SMALL_CELL
 
 ATTRIBUTES = ("country", "track", "sector")
@@ -160,6 +169,13 @@ def results_view(conversation, result: dict, *, exact: bool) -> dict:
     """The stored map shaped for the results page. For non-staff, groups and attribute
     cells under SMALL_CELL people are left out, and said to be."""
     texts = dict(conversation.statements.values_list("number", "text"))
+    language = (get_language() or "")[:2]
+    # Show each statement in the reader's language where a checked translation exists.
+    texts.update(
+        Translation.objects.filter(statement__conversation=conversation, language=language)
+        .exclude(statement__language=language)
+        .values_list("statement__number", "text")
+    )
     sizes = {int(g): n for g, n in result["group_sizes"].items()}
     shown = visible_group_sizes(result, exact=exact)
     groups = []
@@ -199,6 +215,7 @@ def results_view(conversation, result: dict, *, exact: bool) -> dict:
     ]
     countries = result["by_attribute"].get("country", {})
     values = sorted(countries)
+    labels = dict(Country.choices)
     country_rows = []
     for n in result["common_ground"].get("country", [])[:10]:
         cells = []
@@ -221,7 +238,7 @@ def results_view(conversation, result: dict, *, exact: bool) -> dict:
         "hidden_groups": len(sizes) - len(shown),
         "consensus": consensus,
         "bridging": bridging,
-        "country_values": values,
+        "country_values": [labels.get(v, v) for v in values],
         "country_rows": country_rows,
         "map_points": points,
     }
