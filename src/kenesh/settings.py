@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "kenesh.people",
     "kenesh.convenings",
     "kenesh.deliberation",
+    "kenesh.papers",
+    "kenesh.influence",
     "kenesh.demo",
     "kenesh.core.admin_config.KeneshAdminConfig",
     "django.contrib.auth",

@@ -10,6 +10,8 @@ urlpatterns = [
     path("people/", include("kenesh.people.urls")),
     path("convenings/", include("kenesh.convenings.urls")),
     path("deliberation/", include("kenesh.deliberation.urls")),
+    path("papers/", include("kenesh.papers.urls")),
+    path("influence/", include("kenesh.influence.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,3 @@
-import mimetypes
-from pathlib import Path
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -13,27 +10,11 @@ from kenesh.convenings.models import (
     Session,
     SessionRole,
 )
+from kenesh.core.uploads import check_upload
 from kenesh.people.models import Theme
 
-# What a convening may hold: office documents, PDFs, plain text and pictures, each
-# recognised by its name and by its first bytes.
-ALLOWED_UPLOADS = {
-    ".pdf": ("application/pdf", [b"%PDF-"]),
-    ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        [b"PK\x03\x04"],
-    ),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", [b"PK\x03\x04"]),
-    ".pptx": (
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        [b"PK\x03\x04"],
-    ),
-    ".odt": ("application/vnd.oasis.opendocument.text", [b"PK\x03\x04"]),
-    ".png": ("image/png", [b"\x89PNG\r\n\x1a\n"]),
-    ".jpg": ("image/jpeg", [b"\xff\xd8\xff"]),
-    ".jpeg": ("image/jpeg", [b"\xff\xd8\xff"]),
-    ".txt": ("text/plain", []),
-}
+# What a convening may hold: office documents, PDFs, plain text and pictures.
+DOCUMENT_TYPES = {".pdf", ".docx", ".xlsx", ".pptx", ".odt", ".png", ".jpg", ".jpeg", ".txt"}
 
 
 class DateInput(forms.DateInput):
@@ -125,33 +106,9 @@ class DocumentForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.KENESH_MAX_UPLOAD_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is %(size)s MB; the limit is %(limit)s MB.")
-                % {"size": round(upload.size / 1048576, 1), "limit": round(limit / 1048576, 1)}
-            )
-        extension = Path(upload.name).suffix.lower()
-        if extension not in ALLOWED_UPLOADS:
-            raise forms.ValidationError(
-                _("Files of this type cannot be attached. Allowed: %(types)s.")
-                % {"types": ", ".join(sorted(ALLOWED_UPLOADS))}
-            )
-        content_type, signatures = ALLOWED_UPLOADS[extension]
-        head = upload.read(16)
-        upload.seek(0)
-        if signatures and not any(head.startswith(sig) for sig in signatures):
-            raise forms.ValidationError(
-                _("The file's content does not match its name (%(ext)s).") % {"ext": extension}
-            )
-        if extension == ".txt":
-            try:
-                upload.read().decode("utf-8")
-            except UnicodeDecodeError:
-                raise forms.ValidationError(_("A text file must be UTF-8.")) from None
-            finally:
-                upload.seek(0)
-        self.content_type = content_type or mimetypes.guess_type(upload.name)[0]
+        self.content_type = check_upload(
+            upload, allowed=DOCUMENT_TYPES, max_bytes=settings.KENESH_MAX_UPLOAD_BYTES
+        )
         return upload
 
 

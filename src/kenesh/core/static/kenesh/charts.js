@@ -49,6 +49,20 @@
     });
   }
 
+  function drawFunnel() {
+    var canvas = document.getElementById("funnel-chart");
+    var source = document.getElementById("funnel-data");
+    if (!canvas || !source || typeof Chart === "undefined") { return; }
+    var data = JSON.parse(source.textContent);
+    new Chart(canvas, {
+      type: "bar",
+      data: { labels: data.labels, datasets: [{ data: data.data, backgroundColor: palette.slice(0, data.data.length) }] },
+      options: { indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false,
+                 plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", drawFunnel);
   document.addEventListener("DOMContentLoaded", drawDiversity);
   document.addEventListener("DOMContentLoaded", drawOpinionMap);
 })();

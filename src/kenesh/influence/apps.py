@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InfluenceConfig(AppConfig):
+    name = "kenesh.influence"
+    verbose_name = _("Influence")
+
+    def ready(self):
+        from kenesh.core.navigation import NavEntry, register
+
+        register(
+            NavEntry(
+                _("Influence"),
+                "influence:overview",
+                "influence.view_influence",
+                _("From papers to recommendations, briefings and evidenced outcomes."),
+                order=70,
+            )
+        )

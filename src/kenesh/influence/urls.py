@@ -1,0 +1,12 @@
+from django.urls import path
+
+from kenesh.influence import views
+
+app_name = "influence"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("recommendations/<uuid:code>/", views.recommendation_trail, name="recommendation"),
+    path("papers/<uuid:code>/", views.paper_recommendations, name="paper-recommendations"),
+    path("briefings/<uuid:code>/", views.briefing_presentations, name="briefing"),
+    path("outcomes/new/", views.outcome_create, name="outcome-create"),
+]

@@ -1,0 +1,125 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from kenesh.access.decorators import requires
+from kenesh.convenings.models import Convening, Kind
+from kenesh.convenings.rules import get_convening_for
+from kenesh.influence import queries, services
+from kenesh.influence.forms import OutcomeForm, PresentationForm, RecommendationForm
+from kenesh.influence.models import Progress, Recommendation
+from kenesh.papers.rules import get_paper_for
+
+
+@requires("influence.view_influence")
+def overview(request):
+    progress = request.GET.get("progress")
+    return render(
+        request,
+        "influence/overview.html",
+        {
+            "funnel": queries.funnel(request.user),
+            "recommendations": queries.recommendations(request.user, progress=progress),
+            "steps": Progress.choices,
+            "progress": progress if progress in Progress.values else None,
+            "outcomes": queries.outcomes(),
+            "can_manage": request.user.has_perm("influence.manage"),
+            "briefings": Convening.objects.visible_to(request.user)
+            .filter(kind=Kind.BRIEFING)
+            .annotate(presented=Count("presentations"))
+            .order_by("starts_on")
+            if request.user.has_perm("influence.manage")
+            else [],
+        },
+    )
+
+
+@requires("influence.view_influence")
+def recommendation_trail(request, code):
+    recommendation = get_object_or_404(
+        Recommendation.objects.visible_to(request.user)
+        .with_progress()
+        .select_related("paper", "theme"),
+        code=code,
+    )
+    presentations, outcomes = queries.trail(request.user, recommendation)
+    return render(
+        request,
+        "influence/recommendation_trail.html",
+        {
+            "recommendation": recommendation,
+            "presentations": presentations,
+            "outcomes": outcomes,
+        },
+    )
+
+
+@requires("influence.manage")
+def paper_recommendations(request, code):
+    paper = get_paper_for(request.user, code)
+    form = RecommendationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_recommendation(paper=paper, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The recommendation was added."))
+            return redirect("influence:paper-recommendations", code=paper.code)
+    return render(
+        request,
+        "influence/paper_recommendations.html",
+        {
+            "paper": paper,
+            "form": form,
+            "recommendations": paper.recommendations.with_progress().select_related("theme"),
+        },
+    )
+
+
+@requires("influence.manage")
+def briefing_presentations(request, code):
+    briefing = get_convening_for(request.user, code, to="manage")
+    if briefing.kind != Kind.BRIEFING:
+        messages.error(request, _("Recommendations are presented at briefings."))
+        return redirect("convenings:convening-detail", code=code)
+    choices = Recommendation.objects.select_related("paper").exclude(
+        presentations__briefing=briefing
+    )
+    form = PresentationForm(request.POST or None, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_presentation(briefing=briefing, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The presentation was recorded."))
+            return redirect("influence:briefing", code=code)
+    return render(
+        request,
+        "influence/briefing.html",
+        {
+            "briefing": briefing,
+            "form": form,
+            "presentations": briefing.presentations.select_related("recommendation__paper"),
+        },
+    )
+
+
+@requires("influence.manage")
+def outcome_create(request):
+    form = OutcomeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        recommendations = data.pop("recommendations")
+        try:
+            services.record_outcome(recommendations=recommendations, by=request.user, **data)
+        except ValidationError as error:
+            for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The outcome was recorded."))
+            return redirect("influence:overview")
+    return render(request, "influence/outcome_form.html", {"form": form})

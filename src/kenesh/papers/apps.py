@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PapersConfig(AppConfig):
+    name = "kenesh.papers"
+    verbose_name = _("Policy papers")
+
+    def ready(self):
+        from kenesh.core.navigation import NavEntry, register
+
+        register(
+            NavEntry(
+                _("Papers"),
+                "papers:paper-list",
+                "papers.view_papers",
+                _("Policy papers co-written across generations, from draft to published."),
+                order=60,
+            )
+        )
