@@ -49,7 +49,7 @@ for model in ("policypaper", "authorship", "paperversion", "paperreview", "paper
 
 def may_move(user, paper, move: str) -> bool:
     _status, predicate = MOVES[move]
-    return bool(predicate(user, paper))
+    return bool(predicate.test(user, paper))
 
 
 def get_paper_for(user, code, *, to: str = "view") -> PolicyPaper:
