@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,26 +13,40 @@ from kenesh.influence.forms import OutcomeForm, PresentationForm, Recommendation
 from kenesh.influence.models import Progress, Recommendation
 from kenesh.papers.rules import get_paper_for
 
+# The page shows the whole funnel, but lists only so much at once.
+RECOMMENDATIONS_PER_PAGE = 50
+OUTCOMES_SHOWN = 20
+BRIEFINGS_SHOWN = 20
+
 
 @requires("influence.view_influence")
 def overview(request):
     progress = request.GET.get("progress")
+    recommendations = queries.recommendations(request.user, progress=progress)
+    page = Paginator(recommendations, RECOMMENDATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    outcomes = queries.outcomes()
+    can_manage = request.user.has_perm("influence.manage")
+    briefings = []
+    if can_manage:
+        briefings = (
+            Convening.objects.visible_to(request.user)
+            .filter(kind=Kind.BRIEFING)
+            .annotate(presented=Count("presentations"))
+            .order_by("-starts_on")[:BRIEFINGS_SHOWN]
+        )
     return render(
         request,
         "influence/overview.html",
         {
             "funnel": queries.funnel(request.user),
-            "recommendations": queries.recommendations(request.user, progress=progress),
+            "page": page,
+            "recommendations": page.object_list,
             "steps": Progress.choices,
             "progress": progress if progress in Progress.values else None,
-            "outcomes": queries.outcomes(),
-            "can_manage": request.user.has_perm("influence.manage"),
-            "briefings": Convening.objects.visible_to(request.user)
-            .filter(kind=Kind.BRIEFING)
-            .annotate(presented=Count("presentations"))
-            .order_by("starts_on")
-            if request.user.has_perm("influence.manage")
-            else [],
+            "outcomes": outcomes[:OUTCOMES_SHOWN],
+            "outcome_count": outcomes.count(),
+            "can_manage": can_manage,
+            "briefings": briefings,
         },
     )
 
