@@ -8,19 +8,26 @@ def add_statements(conversation, texts, status=StatementStatus.ACCEPTED):
     start = conversation.statements.count()
     return [
         Statement.objects.create(
-            conversation=conversation, number=start + i + 1, text=text, language="en",
-            normalized=fold(text), status=status, is_seed=True,
+            conversation=conversation,
+            number=start + i + 1,
+            text=text,
+            language="en",
+            normalized=fold(text),
+            status=status,
+            is_seed=True,
         )
         for i, text in enumerate(texts)
-    ]  # fmt: skip
+    ]
 
 
 @pytest.fixture
 def conversation(personas):
     conversation = Conversation.objects.create(
-        title="How should the valley share water?", language="en", open_to_members=True,
+        title="How should the valley share water?",
+        language="en",
+        open_to_members=True,
         anonymity=Anonymity.NAMED,
-    )  # fmt: skip
+    )
     add_statements(conversation, [f"Fictional statement number {i}" for i in range(1, 13)])
     return conversation
 

@@ -7,8 +7,17 @@ from sklearn.metrics import adjusted_rand_score
 from kenesh.deliberation.opinion import NotEnoughVotes, analyze
 
 
-def planted(n_people=60, n_statements=30, *, groups=2, consensus=(0, 1, 2), bridging=(),
-            noise=0.1, density=0.8, seed=0):  # fmt: skip
+def planted(
+    n_people=60,
+    n_statements=30,
+    *,
+    groups=2,
+    consensus=(0, 1, 2),
+    bridging=(),
+    noise=0.1,
+    density=0.8,
+    seed=0,
+):
     """Votes from ``groups`` camps that disagree on most statements, all agreeing on the
     ``consensus`` statements; ``bridging`` statements are agreed by a bare majority of
     every camp. Returns rows and the planted camp of each participant."""

@@ -23,15 +23,26 @@ def paper(personas):
     from kenesh.papers.models import AuthorRole
 
     return paper_services.create_paper(
-        by=personas["staff"], authors=[(personas["young_expert"].person, AuthorRole.LEAD)],
-        title="Fictional paper", body="Text", language="en", visibility="public",
-    )  # fmt: skip
+        by=personas["staff"],
+        authors=[(personas["young_expert"].person, AuthorRole.LEAD)],
+        title="Fictional paper",
+        body="Text",
+        language="en",
+        visibility="public",
+    )
 
 
 def recommend(paper, personas, text="Create a joint water data platform."):
-    return services.add_recommendation(paper=paper, by=personas["staff"], text=text,
-                                       addressee="Water agencies", level="regional",
-                                       countries=["KG", "TJ"], priority="high", timeframe="short")  # fmt: skip
+    return services.add_recommendation(
+        paper=paper,
+        by=personas["staff"],
+        text=text,
+        addressee="Water agencies",
+        level="regional",
+        countries=["KG", "TJ"],
+        priority="high",
+        timeframe="short",
+    )
 
 
 def progress(recommendation):
@@ -39,9 +50,14 @@ def progress(recommendation):
 
 
 def outcome(personas, recommendations, **fields):
-    data = dict(change="A council was set up.", social_actor="Two districts",
-                when=datetime.date(2024, 5, 1), platform="Local government",
-                significance="Calms incidents.", contribution="Briefings.")  # fmt: skip
+    data = {
+        "change": "A council was set up.",
+        "social_actor": "Two districts",
+        "when": datetime.date(2024, 5, 1),
+        "platform": "Local government",
+        "significance": "Calms incidents.",
+        "contribution": "Briefings.",
+    }
     data.update(fields)
     return services.record_outcome(recommendations=recommendations, by=personas["staff"], **data)
 
@@ -50,8 +66,13 @@ def test_status_follows_the_evidence(personas, published):
     recommendation = recommend(published, personas)
     assert progress(recommendation) == Progress.PROPOSED
     briefing = ConveningFactory(kind="briefing", audience="Water agencies")
-    services.record_presentation(recommendation=recommendation, briefing=briefing,
-                                 response="welcomed", notes="", by=personas["staff"])  # fmt: skip
+    services.record_presentation(
+        recommendation=recommendation,
+        briefing=briefing,
+        response="welcomed",
+        notes="",
+        by=personas["staff"],
+    )
     assert progress(recommendation) == Progress.PROMOTED
     outcome(personas, [recommendation])
     assert progress(recommendation) == Progress.TAKEN_UP
@@ -65,8 +86,13 @@ def test_presentations_happen_at_briefings_only(personas, published):
     recommendation = recommend(published, personas)
     meeting = ConveningFactory(kind="rcwg")
     with pytest.raises(ValidationError, match="presented at briefings"):
-        services.record_presentation(recommendation=recommendation, briefing=meeting,
-                                     response="noted", notes="", by=personas["staff"])  # fmt: skip
+        services.record_presentation(
+            recommendation=recommendation,
+            briefing=meeting,
+            response="noted",
+            notes="",
+            by=personas["staff"],
+        )
 
 
 @pytest.mark.parametrize(
@@ -82,9 +108,17 @@ def test_presentations_happen_at_briefings_only(personas, published):
 )
 def test_outcome_rules(login, personas, published, fields, field, message):
     recommendation = recommend(published, personas)
-    data = {"change": "A council.", "social_actor": "Districts", "when": "2024-05-01",
-            "platform": "Local", "significance": "S.", "contribution": "C.",
-            "recommendations": [recommendation.pk], "substantiation": "claimed", **fields}  # fmt: skip
+    data = {
+        "change": "A council.",
+        "social_actor": "Districts",
+        "when": "2024-05-01",
+        "platform": "Local",
+        "significance": "S.",
+        "contribution": "C.",
+        "recommendations": [recommendation.pk],
+        "substantiation": "claimed",
+        **fields,
+    }
     response = login("staff").post("/influence/outcomes/new/", data)
     assert response.status_code == 200 and message in response.content.decode()
     assert not Outcome.objects.exists()
@@ -92,13 +126,21 @@ def test_outcome_rules(login, personas, published, fields, field, message):
 
 def test_a_verified_outcome_with_evidence_is_kept(login, personas, published):
     recommendation = recommend(published, personas)
-    response = login("staff").post("/influence/outcomes/new/", {
-        "change": "Endorsed at the summit.", "social_actor": "Heads of state", "when": "2024-09-14",
-        "platform": "Consultative Meeting of the Heads of State of Central Asia",
-        "significance": "S.", "contribution": "C.", "evidence": "Communiqué, point 7.",
-        "substantiation": "verified", "substantiated_by": "An independent reviewer",
-        "recommendations": [recommendation.pk],
-    })  # fmt: skip
+    response = login("staff").post(
+        "/influence/outcomes/new/",
+        {
+            "change": "Endorsed at the summit.",
+            "social_actor": "Heads of state",
+            "when": "2024-09-14",
+            "platform": "Consultative Meeting of the Heads of State of Central Asia",
+            "significance": "S.",
+            "contribution": "C.",
+            "evidence": "Communiqué, point 7.",
+            "substantiation": "verified",
+            "substantiated_by": "An independent reviewer",
+            "recommendations": [recommendation.pk],
+        },
+    )
     assert response.status_code == 302
     assert progress(recommendation) == Progress.TAKEN_UP
 
@@ -106,8 +148,13 @@ def test_a_verified_outcome_with_evidence_is_kept(login, personas, published):
 def test_the_trail_shows_paper_briefing_and_outcome(login, personas, published):
     recommendation = recommend(published, personas)
     briefing = ConveningFactory(kind="briefing", audience="Ministry", title="A briefing")
-    services.record_presentation(recommendation=recommendation, briefing=briefing,
-                                 response="welcomed", notes="", by=personas["staff"])  # fmt: skip
+    services.record_presentation(
+        recommendation=recommendation,
+        briefing=briefing,
+        response="welcomed",
+        notes="",
+        by=personas["staff"],
+    )
     outcome(personas, [recommendation], change="The ministry adopted it.")
     page = (
         login("expert").get(f"/influence/recommendations/{recommendation.code}/").content.decode()
@@ -117,10 +164,19 @@ def test_the_trail_shows_paper_briefing_and_outcome(login, personas, published):
 
 def test_closed_briefings_stay_off_the_trail_for_outsiders(login, personas, published):
     recommendation = recommend(published, personas)
-    closed = ConveningFactory(kind="briefing", audience="Border services", title="Closed briefing",
-                              confidentiality="closed")  # fmt: skip
-    services.record_presentation(recommendation=recommendation, briefing=closed,
-                                 response="noted", notes="", by=personas["staff"])  # fmt: skip
+    closed = ConveningFactory(
+        kind="briefing",
+        audience="Border services",
+        title="Closed briefing",
+        confidentiality="closed",
+    )
+    services.record_presentation(
+        recommendation=recommendation,
+        briefing=closed,
+        response="noted",
+        notes="",
+        by=personas["staff"],
+    )
     url = f"/influence/recommendations/{recommendation.code}/"
     assert "Closed briefing" not in login("expert").get(url).content.decode()
     assert "Closed briefing" in login("staff").get(url).content.decode()
@@ -141,8 +197,13 @@ def test_influence_page_query_count_does_not_grow(login, personas, published):
     def add(n):
         for i in range(n):
             r = recommend(published, personas, text=f"Recommendation {i}.")
-            services.record_presentation(recommendation=r, briefing=briefing, response="noted",
-                                         notes="", by=personas["staff"])  # fmt: skip
+            services.record_presentation(
+                recommendation=r,
+                briefing=briefing,
+                response="noted",
+                notes="",
+                by=personas["staff"],
+            )
 
     add(3)
     with CaptureQueriesContext(connection) as few:

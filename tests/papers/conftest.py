@@ -25,21 +25,38 @@ def advance(paper, personas, to):
     steps = {
         "submitted": [("submit", "young_expert")],
         "in_review": [("submit", "young_expert"), ("assign", None), ("start_review", "staff")],
-        "revisions": [("submit", "young_expert"), ("assign", None), ("start_review", "staff"),
-                      ("request_revisions", "staff")],
-        "approved": [("submit", "young_expert"), ("assign", None), ("start_review", "staff"),
-                     ("reviews", None), ("approve", "staff")],
-        "published": [("submit", "young_expert"), ("assign", None), ("start_review", "staff"),
-                      ("reviews", None), ("approve", "staff"), ("publish", "staff")],
-    }[to]  # fmt: skip
+        "revisions": [
+            ("submit", "young_expert"),
+            ("assign", None),
+            ("start_review", "staff"),
+            ("request_revisions", "staff"),
+        ],
+        "approved": [
+            ("submit", "young_expert"),
+            ("assign", None),
+            ("start_review", "staff"),
+            ("reviews", None),
+            ("approve", "staff"),
+        ],
+        "published": [
+            ("submit", "young_expert"),
+            ("assign", None),
+            ("start_review", "staff"),
+            ("reviews", None),
+            ("approve", "staff"),
+            ("publish", "staff"),
+        ],
+    }[to]
     for action, who in steps:
         if action == "assign":
-            services.assign_reviewers(paper=paper, mentor=personas["mentor"],
-                                      peer=personas["staff"], by=personas["staff"])  # fmt: skip
+            services.assign_reviewers(
+                paper=paper, mentor=personas["mentor"], peer=personas["staff"], by=personas["staff"]
+            )
         elif action == "reviews":
             for review in paper.reviews.all():
-                services.submit_review(review=review, verdict="approve", comments="Good.",
-                                       by=review.reviewer)  # fmt: skip
+                services.submit_review(
+                    review=review, verdict="approve", comments="Good.", by=review.reviewer
+                )
         else:
             services.move(paper=paper, action=action, by=personas[who])
         paper.refresh_from_db()
