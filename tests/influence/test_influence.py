@@ -219,3 +219,17 @@ def test_only_staff_record_influence(login, personas, published, role, status):
     client = login(role)
     assert client.get("/influence/outcomes/new/").status_code == status
     assert client.get(f"/influence/papers/{published.code}/").status_code == status
+
+
+def test_a_briefing_page_lists_the_recommendations_presented_there(login, personas, published):
+    recommendation = recommend(published, personas, text="Open the hydrological data.")
+    briefing = ConveningFactory(kind="briefing", audience="Water agencies")
+    services.record_presentation(
+        recommendation=recommendation,
+        briefing=briefing,
+        response="welcomed",
+        notes="",
+        by=personas["staff"],
+    )
+    page = login("expert").get(f"/convenings/{briefing.code}/").content.decode()
+    assert 'data-testid="presented"' in page and "Open the hydrological data." in page

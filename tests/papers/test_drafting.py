@@ -96,3 +96,14 @@ def test_line_diff_shortens_long_unchanged_stretches():
     rows = line_diff(old, new)
     assert ("removed", "line 10") in rows and ("added", "line ten") in rows
     assert ("same", "…") in rows
+
+
+def test_oversized_uploads_are_refused(login, paper, settings, tmp_path, monkeypatch):
+    from kenesh.papers import forms
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(forms, "MAX_VERSION_FILE", 1024)
+    big = SimpleUploadedFile("paper.pdf", b"%PDF-1.4" + b"0" * 4096)
+    response = edit(login("young_expert"), paper, "Body", 1, file=big)
+    assert response.status_code == 200 and "the limit is" in response.content.decode()
+    assert paper.versions.count() == 1

@@ -75,6 +75,9 @@ def convening_detail(request, code):
     }
     if details:
         context["sessions"] = queries.agenda(convening)
+        if convening.kind == Kind.BRIEFING:
+            # The papers issue's link: which recommendations were presented here.
+            context["presented"] = convening.presentations.select_related("recommendation__paper")
         context["documents"] = convening.documents.all()
         context["has_scenario"] = hasattr(convening, "scenario")
     if context["names"]:

@@ -45,7 +45,11 @@ PAPERS = [
     ("Young people's voice in security policy", "youth-women", ["KG", "KZ", "TJ", "UZ"]),
     ("Disinformation in border crises", "media", ["KG", "TJ"]),
     ("Women mediators in local conflict prevention", "youth-women", ["KG", "TJ", "UZ"]),
+    # Two more in progress, for trying the workflow in the demo.
+    ("Early warning for seasonal border tensions", "borders", ["KG", "TJ"]),
+    ("Youth employment and radicalisation risks", "extremism", ["UZ", "KG", "TJ"]),
 ]
+PUBLISHED = 14
 ADDRESSEES = [
     ("Ministries of foreign affairs of the region", "regional"),
     ("National water management agencies", "national"),
@@ -132,8 +136,12 @@ def load_papers(rng: random.Random, copy: int, people, themes: dict) -> None:
     ]
     papers, authorships, versions, reviews, events = [], [], [], [], []
     for i, (title, _theme, countries) in enumerate(PAPERS):
-        status = Status.PUBLISHED if i < 12 else (Status.IN_REVIEW if i == 12 else Status.DRAFT)
-        published = datetime.date(2023, 1, 15) + datetime.timedelta(days=40 * i)
+        status = (
+            Status.PUBLISHED
+            if i < PUBLISHED
+            else (Status.IN_REVIEW if i == PUBLISHED else Status.DRAFT)
+        )
+        published = datetime.date(2023, 1, 15) + datetime.timedelta(days=36 * i)
         papers.append(
             PolicyPaper(
                 title=f"{title} (fictional){suffix}",
@@ -155,6 +163,7 @@ def load_papers(rng: random.Random, copy: int, people, themes: dict) -> None:
         paper.themes.add(theme)
         if rcwg:
             paper.convenings.add(rcwg[i % len(rcwg)])
+        # Ten papers led by the young experts, each with a seasoned co-author and a mentor.
         lead = emergent[i % len(emergent)] if i < 10 else seasoned[i % len(seasoned)]
         co = seasoned[(i * 3 + 1) % len(seasoned)]
         mentor = mentors[i % len(mentors)]
@@ -207,9 +216,9 @@ def load_papers(rng: random.Random, copy: int, people, themes: dict) -> None:
     PaperEvent.objects.bulk_create(events)
 
     recommendations = []
-    for i, paper in enumerate(papers[:12]):
+    for i, paper in enumerate(papers[:PUBLISHED]):
         theme = themes[PAPERS[i][1]]
-        for k in range(3 + (i % 3 == 0)):
+        for k in range(3):
             addressee, level = ADDRESSEES[(i + k) % len(ADDRESSEES)]
             text = (
                 f"{VERBS[(i + k) % len(VERBS)]} "

@@ -3,6 +3,8 @@
 from collections import Counter, defaultdict
 
 from django.db.models import Count, Prefetch
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from kenesh.convenings.models import Convening
 from kenesh.influence.models import Outcome, Progress, Recommendation
@@ -22,12 +24,15 @@ def funnel(user) -> dict:
         .with_progress()
         .values("pk", "progress", "countries", "theme__name", "theme__name_ru")
     )
+    russian = (get_language() or "").startswith("ru")
     reached = Counter()
     by_theme: dict = defaultdict(Counter)
     by_country: dict = defaultdict(Counter)
     for row in rows:
         rank = RANK[row["progress"]]
-        theme = row["theme__name"] or "—"
+        theme = (
+            (row["theme__name_ru"] if russian else row["theme__name"]) or row["theme__name"] or "—"
+        )
         for step in STEPS[: rank + 1]:
             reached[step] += 1
             by_theme[theme][step] += 1
@@ -46,7 +51,7 @@ def funnel(user) -> dict:
             key=lambda row: -row[1][0],
         ),
         "chart": {
-            "labels": ["Papers", *[str(Progress(s).label) for s in STEPS]],
+            "labels": [_("Papers"), *[str(Progress(s).label) for s in STEPS]],
             "data": [papers, *[reached[s] for s in STEPS]],
         },
     }
