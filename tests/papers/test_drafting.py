@@ -107,3 +107,31 @@ def test_oversized_uploads_are_refused(login, paper, settings, tmp_path, monkeyp
     response = edit(login("young_expert"), paper, "Body", 1, file=big)
     assert response.status_code == 200 and "the limit is" in response.content.decode()
     assert paper.versions.count() == 1
+
+
+def test_members_start_papers_they_write(login, personas):
+    from kenesh.papers.models import PolicyPaper
+
+    client = login("young_expert")
+    own = personas["young_expert"].person
+    mentor = personas["mentor"].person
+    data = {
+        "title": "A new fictional paper",
+        "language": "en",
+        "visibility": "programme",
+        "lead": own.pk,
+        "mentor": mentor.pk,
+        "body": "Draft.",
+    }
+    assert client.post("/papers/new/", data).status_code == 302
+    paper = PolicyPaper.objects.get(title="A new fictional paper")
+    assert {a.role for a in paper.authorships.all()} == {"lead", "mentor"}
+    # Someone who is not among the authors cannot start a paper for others.
+    data.update(title="Not mine", lead=mentor.pk, mentor="")
+    response = client.post("/papers/new/", data)
+    assert response.status_code == 200 and "must be one of the authors" in response.content.decode()
+    # One person, one role.
+    data.update(title="Twice", lead=own.pk, co_authors=[own.pk])
+    assert "only one authorship role" in client.post("/papers/new/", data).content.decode()
+    assert not PolicyPaper.objects.filter(title__in=["Not mine", "Twice"]).exists()
+    assert login("observer").get("/papers/new/").status_code == 403
