@@ -1,0 +1,136 @@
+"""Balanced cohort selection as an integer program. Pure: numpy and scipy (HiGHS).
+
+Pick ``size`` candidates maximising the total score, subject to quotas (minimum and
+maximum per attribute value). When the quotas cannot all be met, name the ones in
+conflict (an irreducible set: drop any one of them and the rest can be met) instead of
+failing. Each decision is explained against the unconstrained choice (the top scores).
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: object
+    score: float
+    attributes: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Quota:
+    attribute: str
+    value: str
+    minimum: int = 0
+    maximum: int | None = None
+
+    def describe(self) -> str:
+        bounds = f"at least {self.minimum}" if self.minimum else ""
+        if self.maximum is not None:
+            bounds = (bounds + " and " if bounds else "") + f"at most {self.maximum}"
+        return f"{self.attribute} = {self.value}: {bounds}"
+
+
+@dataclass(frozen=True)
+class Selection:
+    chosen: list
+    objective: float
+    unconstrained_objective: float
+    conflicts: list[str]
+    reasons: dict = field(default_factory=dict)  # candidate id -> why chosen or not
+
+    @property
+    def given_up(self) -> float:
+        """Score given up for balance."""
+        return self.unconstrained_objective - self.objective
+
+
+def _solve(scores, size, quotas, members):
+    n = len(scores)
+    rows = [np.ones(n)]
+    lower, upper = [size], [size]
+    for quota, mask in zip(quotas, members, strict=True):
+        rows.append(mask.astype(float))
+        lower.append(quota.minimum)
+        upper.append(quota.maximum if quota.maximum is not None else np.inf)
+    result = milp(
+        c=-np.asarray(scores, dtype=float),
+        constraints=LinearConstraint(np.vstack(rows), lower, upper),
+        integrality=np.ones(n),
+        bounds=Bounds(0, 1),
+        options={"presolve": True},
+    )
+    if result.status != 0 or result.x is None:
+        return None
+    return np.round(result.x).astype(bool)
+
+
+def _conflicts(scores, size, quotas, members) -> list[Quota]:
+    """An irreducible set of quotas that cannot be met together (deletion filter)."""
+    keep = list(range(len(quotas)))
+    for index in list(keep):
+        trial = [i for i in keep if i != index]
+        if _solve(scores, size, [quotas[i] for i in trial], [members[i] for i in trial]) is None:
+            keep = trial
+    return [quotas[i] for i in keep]
+
+
+def select_cohort(candidates: list[Candidate], size: int, quotas: list[Quota]) -> Selection:
+    """Choose ``size`` candidates maximising total score under ``quotas``."""
+    if size < 0:
+        raise ValueError("size must not be negative")
+    scores = np.array([c.score for c in candidates], dtype=float)
+    if not np.isfinite(scores).all():
+        raise ValueError("scores must be finite numbers")
+    order = np.argsort(-scores, kind="stable")
+    top = set(order[:size].tolist())
+    unconstrained = float(scores[order[:size]].sum()) if size <= len(candidates) else float("nan")
+    if size > len(candidates):
+        return Selection(
+            [], 0.0, unconstrained, [f"{size} places but only {len(candidates)} candidates"]
+        )
+    members = [
+        np.array([c.attributes.get(q.attribute) == q.value for c in candidates]) for q in quotas
+    ]
+    chosen_mask = _solve(scores, size, quotas, members)
+    if chosen_mask is None:
+        conflicting = _conflicts(scores, size, quotas, members)
+        messages = [q.describe() for q in conflicting]
+        for quota, mask in zip(quotas, members, strict=True):
+            if quota in conflicting and mask.sum() < quota.minimum:
+                messages[conflicting.index(quota)] += f" (only {int(mask.sum())} candidates)"
+        if not conflicting:
+            messages = [f"{size} places cannot be filled"]
+        messages.append(f"cohort size {size}")
+        return Selection([], 0.0, unconstrained, messages)
+    chosen = [candidates[i].id for i in np.flatnonzero(chosen_mask)]
+    objective = float(scores[chosen_mask].sum())
+    filled = [int((mask & chosen_mask).sum()) for mask in members]
+    reasons = {}
+    for i, candidate in enumerate(candidates):
+        mine = [k for k, mask in enumerate(members) if mask[i]]
+        if chosen_mask[i] and i in top:
+            reasons[candidate.id] = "chosen on score"
+        elif chosen_mask[i]:
+            at_minimum = [
+                quotas[k].describe()
+                for k in mine
+                if quotas[k].minimum and filled[k] == quotas[k].minimum
+            ]
+            reasons[candidate.id] = _reason("chosen for balance", at_minimum)
+        elif i in top:
+            at_maximum = [
+                quotas[k].describe()
+                for k in mine
+                if quotas[k].maximum is not None and filled[k] >= quotas[k].maximum
+            ]
+            reasons[candidate.id] = _reason("passed over for balance", at_maximum)
+        else:
+            reasons[candidate.id] = "not among the highest scores"
+    return Selection(chosen, objective, unconstrained, [], reasons)
+
+
+def _reason(text: str, quotas: list[str]) -> str:
+    return f"{text} ({'; '.join(quotas)})" if quotas else text
