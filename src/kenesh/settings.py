@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "kenesh.deliberation",
     "kenesh.papers",
     "kenesh.influence",
+    "kenesh.mentoring",
     "kenesh.demo",
     "kenesh.core.admin_config.KeneshAdminConfig",
     "django.contrib.auth",

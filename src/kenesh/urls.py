@@ -12,6 +12,7 @@ urlpatterns = [
     path("deliberation/", include("kenesh.deliberation.urls")),
     path("papers/", include("kenesh.papers.urls")),
     path("influence/", include("kenesh.influence.urls")),
+    path("mentoring/", include("kenesh.mentoring.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,7 @@ from kenesh.core.settings_store import get_setting, set_setting
 from kenesh.demo import names
 from kenesh.demo.convenings import load_convenings
 from kenesh.demo.deliberation import load_deliberation
+from kenesh.demo.mentoring import load_mentoring
 from kenesh.demo.papers import load_papers
 from kenesh.people.models import (
     Gender,
@@ -120,6 +121,7 @@ def load_demo(*, scale: int = 1, seed: int = 2022) -> DemoResult:
     logins = _make_logins(people)
     linked = list(Person.objects.filter(user__isnull=False))
     load_deliberation(rng, people[:per_copy], linked)
+    load_mentoring(rng, people[:per_copy])
     for copy in range(scale):
         load_papers(rng, copy, people[copy * per_copy : (copy + 1) * per_copy], themes_by_slug)
     set_setting(

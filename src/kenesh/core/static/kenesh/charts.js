@@ -62,6 +62,22 @@
     });
   }
 
+  function drawGrowth() {
+    var canvas = document.getElementById("growth-chart");
+    var source = document.getElementById("growth-data");
+    if (!canvas || !source || typeof Chart === "undefined") { return; }
+    var data = JSON.parse(source.textContent);
+    data.datasets.forEach(function (set, i) { set.backgroundColor = palette[i % palette.length]; });
+    new Chart(canvas, {
+      type: "bar",
+      data: { labels: data.labels, datasets: data.datasets },
+      options: { responsive: true, maintainAspectRatio: false, animation: false,
+                 scales: { y: { min: 0, max: 5, ticks: { precision: 0 } } },
+                 plugins: { legend: { position: "bottom" } } }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", drawGrowth);
   document.addEventListener("DOMContentLoaded", drawFunnel);
   document.addEventListener("DOMContentLoaded", drawDiversity);
   document.addEventListener("DOMContentLoaded", drawOpinionMap);

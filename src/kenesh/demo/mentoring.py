@@ -1,0 +1,181 @@
+"""The demo's young-expert cycle: a call with about 60 fictional applications from four
+countries, reviewed by two reviewers each, 10 selected under balance rules, ten
+mentorships with sessions and assessments that show growth, and two testimonials. The
+selected are the demo's ten emergent experts already on the roster."""
+
+import datetime
+import random
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from kenesh.access.models import User
+from kenesh.demo import names
+from kenesh.mentoring import services
+from kenesh.mentoring.models import (
+    DEFAULT_CRITERIA,
+    SKILLS,
+    Application,
+    ApplicationStatus,
+    Assessment,
+    Call,
+    CohortDecision,
+    MentoringSession,
+    Mentorship,
+    Review,
+    Testimonial,
+)
+from kenesh.people.models import Track
+
+PDF = b"%PDF-1.4\n% fictional demo file\n%%EOF\n"
+TOPICS = [
+    "Structuring a policy brief",
+    "Reading the evidence",
+    "Preparing a panel talk",
+    "Facilitating a working group",
+    "Writing recommendations",
+    "Feedback on a draft",
+]
+QUOTES = [
+    (
+        "Offline sessions with my mentor taught me to structure an analytical article and see the "
+        "nuances of current issues. (fictional)",
+        "description",
+    ),
+    (
+        "I moved from listening at the first meeting to facilitating a working group at the last "
+        "one. (fictional)",
+        "name",
+    ),
+]
+
+
+def load_mentoring(rng: random.Random, people) -> None:
+    """Add the demo call and the cohort cycle for the first copy of the roster."""
+    call = Call.objects.create(
+        title="Young experts 2022: open call (fictional)",
+        description="Fictional demo call for emergent experts from Kazakhstan, Kyrgyzstan, "
+        "Tajikistan and Uzbekistan.",
+        criteria=DEFAULT_CRITERIA,
+        opens_on=datetime.date(2022, 6, 1),
+        closes_on=datetime.date(2027, 12, 31),
+        cohort_size=10,
+    )
+    reviewers = list(User.objects.filter(username__in=["staff", "mentor"]))
+    emergent = [p for p in people if p.track == Track.EMERGENT]
+    applications = []
+    for person in emergent:
+        applications.append(
+            _application(
+                call,
+                person.name,
+                person.country,
+                person.gender,
+                person.sector,
+                person.birth_year,
+                person=person,
+            )
+        )
+    countries = ["KZ", "KG", "TJ", "UZ"]
+    for i in range(60 - len(emergent)):
+        country = countries[i % 4]
+        gender = "female" if rng.random() < 0.5 else "male"
+        given, _latin = rng.choice(names.GIVEN_NAMES[country][gender])
+        male, _ml, female, _fl = rng.choice(names.SURNAMES[country])
+        applications.append(
+            _application(
+                call,
+                f"{given} {female if gender == 'female' else male}",
+                country,
+                gender,
+                rng.choice(["academia", "civil_society", "media", "government"]),
+                rng.randint(1992, 2003),
+            )
+        )
+    reviews = []
+    for application in applications:
+        strong = application.person_id is not None
+        for j, reviewer in enumerate(reviewers):
+            harsh = -1 if j == 0 else 0  # one reviewer scores lower across the board
+            scores = {
+                c["key"]: max(
+                    0, min(5, (4 if strong else rng.randint(1, 4)) + harsh + rng.choice([0, 0, 1]))
+                )
+                for c in DEFAULT_CRITERIA
+            }
+            reviews.append(
+                Review(
+                    application=application,
+                    reviewer=reviewer,
+                    scores=scores,
+                    comment="Fictional review.",
+                )
+            )
+    Review.objects.bulk_create(reviews)
+    chosen = [a for a in applications if a.person_id is not None]
+    decision = CohortDecision.objects.create(
+        call=call, by=reviewers[0] if reviewers else None, reasons={}, quotas=[]
+    )
+    decision.chosen.set(chosen)
+    Application.objects.filter(call=call).update(status=ApplicationStatus.NOT_SELECTED)
+    Application.objects.filter(pk__in=[a.pk for a in chosen]).update(
+        status=ApplicationStatus.SELECTED
+    )
+
+    # The platform's own matching: one mentee per mentor, a shared language, themes,
+    # and across borders where possible.
+    mentors = [p for p in people if p.can_mentor]
+    made = services.pair(mentees=emergent, mentors=[(m, 1) for m in mentors], call=call, by=None)
+    Mentorship.objects.filter(pk__in=[m.pk for m in made]).update(
+        started_on=datetime.date(2022, 9, 1),
+        goals="Write a policy paper; speak at an RCWG panel; facilitate a working group. (fictional)",
+    )
+    for i, mentorship in enumerate(made):
+        MentoringSession.objects.bulk_create(
+            MentoringSession(
+                mentorship=mentorship,
+                date=datetime.date(2022, 10, 1) + datetime.timedelta(days=45 * k),
+                mode="offline" if k % 3 == 0 else "online",
+                topics=TOPICS[(i + k) % len(TOPICS)],
+                notes="Fictional notes, private to the pair and staff.",
+            )
+            for k in range(6)
+        )
+        base = {key: rng.randint(1, 3) for key, _label in SKILLS}
+        for stage, gain in (("pre", 0), ("mid", 1), ("post", 2)):
+            for assessor, bias in (("self", 0), ("mentor", -1 if stage == "pre" else 0)):
+                Assessment.objects.create(
+                    mentorship=mentorship,
+                    stage=stage,
+                    assessor=assessor,
+                    scores={
+                        key: max(1, min(5, value + gain + bias + (rng.random() < 0.3)))
+                        for key, value in base.items()
+                    },
+                )
+    for (quote, attribution), person in zip(
+        QUOTES, [p for p in emergent if p.country in {"TJ", "KG"}][:2], strict=False
+    ):
+        Testimonial.objects.create(
+            person=person, quote=quote, attribution=attribution, consent_at=timezone.now()
+        )
+
+
+def _application(call, name, country, gender, sector, birth_year, person=None):
+    application = Application(
+        call=call,
+        name=name,
+        email=f"applicant{Application.objects.count() + 1}@example.org",
+        country=country,
+        gender=gender,
+        sector=sector,
+        birth_year=birth_year or 1998,
+        motivation="I want to contribute to regional dialogue. (fictional application)",
+        languages=["ru", "en"],
+        consent_at=timezone.now(),
+        person=person,
+    )
+    application.cv.save("cv.pdf", ContentFile(PDF), save=False)
+    application.writing_sample.save("sample.pdf", ContentFile(PDF), save=False)
+    application.save()
+    return application

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MentoringConfig(AppConfig):
+    name = "kenesh.mentoring"
+    verbose_name = _("Mentoring")
+
+    def ready(self):
+        from kenesh.core.navigation import NavEntry, register
+
+        register(
+            NavEntry(
+                _("Young experts"),
+                "mentoring:home",
+                "mentoring.view_mentoring",
+                _("Open calls, reviews, cohort selection, mentorships and growth."),
+                order=65,
+            )
+        )

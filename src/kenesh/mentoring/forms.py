@@ -1,0 +1,158 @@
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kenesh.core.uploads import check_upload
+from kenesh.mentoring.models import SKILLS, Application, Assessor, Mode, Stage
+from kenesh.people.models import Country, LanguageCode, Theme
+
+APPLICATION_FILES = {".pdf", ".docx"}
+MAX_APPLICATION_FILE = 5 * 1024 * 1024
+CALL_COUNTRIES = [c for c in Country.choices if c[0] in {"KZ", "KG", "TJ", "UZ"}]
+
+
+class ApplicationForm(forms.ModelForm):
+    """The public application form: no account needed."""
+
+    country = forms.ChoiceField(label=_("Country"), choices=CALL_COUNTRIES)
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"),
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Working languages"),
+        choices=LanguageCode.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that the programme processes these data to assess my application."),
+        error_messages={"required": _("The application cannot be processed without your consent.")},
+    )
+    # Left empty by people; filled by bots that fill every field.
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "name",
+            "email",
+            "country",
+            "gender",
+            "sector",
+            "birth_year",
+            "organization",
+            "themes",
+            "languages",
+            "motivation",
+            "cv",
+            "writing_sample",
+        ]
+        widgets = {"motivation": forms.Textarea(attrs={"rows": 6})}
+
+    def clean_birth_year(self):
+        year = self.cleaned_data["birth_year"]
+        this_year = datetime.date.today().year
+        if not this_year - 40 <= year <= this_year - 18:
+            raise forms.ValidationError(
+                _("The call is for young experts aged 18 to 40 (born %(first)s to %(last)s).")
+                % {"first": this_year - 40, "last": this_year - 18}
+            )
+        return year
+
+    def _file(self, name):
+        upload = self.cleaned_data[name]
+        check_upload(upload, allowed=APPLICATION_FILES, max_bytes=MAX_APPLICATION_FILE)
+        return upload
+
+    def clean_cv(self):
+        return self._file("cv")
+
+    def clean_writing_sample(self):
+        return self._file("writing_sample")
+
+    def validate_unique(self):
+        """A second application from the same email updates the first (see services)."""
+
+
+class ReviewForm(forms.Form):
+    conflict = forms.BooleanField(
+        label=_("I have a conflict of interest with this applicant"), required=False
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        for criterion in criteria:
+            self.fields[f"score_{criterion['key']}"] = forms.IntegerField(
+                label=f"{criterion['label']} (×{criterion['weight']})",
+                min_value=0,
+                max_value=5,
+                required=False,
+            )
+        self.criteria = criteria
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("conflict"):
+            missing = [c["label"] for c in self.criteria if data.get(f"score_{c['key']}") is None]
+            if missing:
+                raise forms.ValidationError(
+                    _("Score every criterion from 0 to 5: %(missing)s.")
+                    % {"missing": ", ".join(missing)}
+                )
+        return data
+
+    def scores(self) -> dict:
+        return {c["key"]: self.cleaned_data[f"score_{c['key']}"] for c in self.criteria}
+
+
+class QuotaForm(forms.Form):
+    """Balance for the cohort: per country, gender and sector."""
+
+    country_min = forms.IntegerField(
+        label=_("At least per country"), min_value=0, max_value=20, initial=2
+    )
+    country_max = forms.IntegerField(
+        label=_("At most per country"), min_value=0, max_value=20, initial=3
+    )
+    women_min = forms.IntegerField(label=_("At least women"), min_value=0, max_value=50, initial=5)
+    sector_max = forms.IntegerField(
+        label=_("At most per sector"), min_value=1, max_value=50, initial=4
+    )
+
+
+class SessionForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    mode = forms.ChoiceField(label=_("How"), choices=Mode.choices)
+    topics = forms.CharField(label=_("Topics"), max_length=300)
+    notes = forms.CharField(
+        label=_("Notes (the pair and staff only)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AssessmentForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+    assessor = forms.ChoiceField(label=_("By"), choices=Assessor.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, label in SKILLS:
+            self.fields[key] = forms.IntegerField(label=label, min_value=1, max_value=5)
+
+    def scores(self) -> dict:
+        return {key: self.cleaned_data[key] for key, _label in SKILLS}

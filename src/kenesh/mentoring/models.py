@@ -1,0 +1,258 @@
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kenesh.people.models import Country, Gender, Person, Sector, Theme
+
+SKILLS = [
+    ("research", _("Research")),
+    ("writing", _("Analytical writing")),
+    ("argument", _("Structuring an argument")),
+    ("recommendations", _("Policy recommendations")),
+    ("speaking", _("Public speaking")),
+    ("facilitation", _("Facilitation")),
+]
+SCALE = range(1, 6)  # the skills rubric: 1 (beginning) to 5 (accomplished)
+CRITERION_SCALE = range(0, 6)  # reviewers score each criterion 0 to 5
+
+DEFAULT_CRITERIA = [
+    {"key": "analysis", "label": "Quality of analysis", "weight": 3},
+    {"key": "motivation", "label": "Motivation and fit", "weight": 2},
+    {"key": "writing", "label": "Writing sample", "weight": 2},
+    {"key": "potential", "label": "Potential to influence policy", "weight": 1},
+]
+
+
+class Call(models.Model):
+    """An open call for young experts, with its criteria and their weights."""
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    criteria = models.JSONField(_("criteria and weights"), default=list)
+    opens_on = models.DateField(_("opens"))
+    closes_on = models.DateField(_("closes"))
+    cohort_size = models.PositiveSmallIntegerField(_("places"), default=10)
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-opens_on"]
+
+    def __str__(self):
+        return self.title
+
+    def weights(self) -> dict:
+        return {c["key"]: float(c["weight"]) for c in self.criteria}
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    SELECTED = "selected", _("Selected")
+    NOT_SELECTED = "not_selected", _("Not selected")
+
+
+def application_file(instance, filename):
+    return f"applications/{instance.call.code}/{uuid.uuid4().hex}"
+
+
+class Application(models.Model):
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="applications")
+    name = models.CharField(_("full name"), max_length=200)
+    email = models.EmailField(_("email"))
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"))
+    organization = models.CharField(_("organisation"), max_length=200, blank=True)
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
+    languages = models.JSONField(_("working languages"), default=list, blank=True)
+    motivation = models.TextField(_("motivation"), max_length=5000)
+    cv = models.FileField(_("CV"), upload_to=application_file, max_length=300)
+    writing_sample = models.FileField(
+        _("writing sample"), upload_to=application_file, max_length=300
+    )
+    consent_at = models.DateTimeField(_("consent to data processing"))
+    status = models.CharField(
+        _("status"),
+        max_length=14,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.SUBMITTED,
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="applications"
+    )
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "email"], name="one_application_per_email"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_country_display()})"
+
+
+class Review(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="application_reviews"
+    )
+    scores = models.JSONField(_("scores"), default=dict, blank=True)
+    comment = models.TextField(_("comment"), max_length=3000, blank=True)
+    conflict = models.BooleanField(_("I have a conflict of interest"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"], name="one_review_each"),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} on {self.application}"
+
+    def clean(self):
+        if self.conflict:
+            return
+        keys = {c["key"] for c in self.application.call.criteria}
+        if set(self.scores) != keys:
+            raise ValidationError(_("Score every criterion of the call."))
+        if any(v not in CRITERION_SCALE for v in self.scores.values()):
+            raise ValidationError(_("Scores go from 0 to 5."))
+
+
+class CohortDecision(models.Model):
+    """A cohort as chosen: by the optimiser, or overridden by staff with a reason."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="decisions")
+    chosen = models.ManyToManyField(Application, related_name="+")
+    quotas = models.JSONField(default=list)
+    objective = models.FloatField(default=0)
+    unconstrained = models.FloatField(default=0)
+    reasons = models.JSONField(default=dict)
+    override_reason = models.TextField(_("reason for overriding"), max_length=3000, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cohort decision")
+        verbose_name_plural = _("cohort decisions")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.call} @ {self.at:%Y-%m-%d}"
+
+
+class Mentorship(models.Model):
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    mentor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mentoring")
+    mentee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mentored_by")
+    call = models.ForeignKey(
+        Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    goals = models.TextField(_("plan and goals"), max_length=5000, blank=True)
+    started_on = models.DateField(_("started"))
+
+    class Meta:
+        verbose_name = _("mentorship")
+        verbose_name_plural = _("mentorships")
+        constraints = [models.UniqueConstraint(fields=["mentor", "mentee"], name="one_pair")]
+
+    def __str__(self):
+        return f"{self.mentor} → {self.mentee}"
+
+
+class Mode(models.TextChoices):
+    OFFLINE = "offline", _("In person")
+    ONLINE = "online", _("Online")
+
+
+class MentoringSession(models.Model):
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="sessions")
+    date = models.DateField(_("date"))
+    mode = models.CharField(_("how"), max_length=8, choices=Mode.choices)
+    topics = models.CharField(_("topics"), max_length=300)
+    notes = models.TextField(_("notes (the pair and staff only)"), max_length=5000, blank=True)
+
+    class Meta:
+        verbose_name = _("mentoring session")
+        verbose_name_plural = _("mentoring sessions")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.mentorship} {self.date}"
+
+
+class Stage(models.TextChoices):
+    PRE = "pre", _("Before")
+    MID = "mid", _("Midway")
+    POST = "post", _("After")
+
+
+class Assessor(models.TextChoices):
+    SELF = "self", _("Self-assessment")
+    MENTOR = "mentor", _("Mentor's assessment")
+
+
+class Assessment(models.Model):
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="assessments")
+    stage = models.CharField(_("stage"), max_length=4, choices=Stage.choices)
+    assessor = models.CharField(_("by"), max_length=6, choices=Assessor.choices)
+    scores = models.JSONField(_("scores"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentorship", "stage", "assessor"], name="one_assessment"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mentorship} {self.stage} {self.assessor}"
+
+    def clean(self):
+        keys = {key for key, _label in SKILLS}
+        if set(self.scores) != keys:
+            raise ValidationError(_("Assess every skill of the rubric."))
+        if any(v not in SCALE for v in self.scores.values()):
+            raise ValidationError(_("The rubric goes from 1 to 5."))
+
+
+class Attribution(models.TextChoices):
+    NAME = "name", _("With my name")
+    DESCRIPTION = "description", _("As “a young expert from my country”")
+
+
+class Testimonial(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="testimonials")
+    quote = models.TextField(_("quote"), max_length=2000)
+    attribution = models.CharField(_("attribution"), max_length=12, choices=Attribution.choices)
+    consent_at = models.DateTimeField(_("consent given"))
+
+    class Meta:
+        verbose_name = _("testimonial")
+        verbose_name_plural = _("testimonials")
+
+    def __str__(self):
+        return self.quote[:60]
+
+    @property
+    def attributed_to(self) -> str:
+        if self.attribution == Attribution.NAME:
+            return self.person.name_latin
+        return _("a young expert from %(country)s") % {"country": self.person.get_country_display()}
