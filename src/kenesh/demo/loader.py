@@ -121,9 +121,9 @@ def load_demo(*, scale: int = 1, seed: int = 2022) -> DemoResult:
     logins = _make_logins(people)
     linked = list(Person.objects.filter(user__isnull=False))
     load_deliberation(rng, people[:per_copy], linked)
-    load_mentoring(rng, people[:per_copy])
     for copy in range(scale):
         load_papers(rng, copy, people[copy * per_copy : (copy + 1) * per_copy], themes_by_slug)
+    load_mentoring(rng, people[:per_copy])
     set_setting(
         "demo",
         {"seed": seed, "scale": scale, "loaded_at": timezone.now().isoformat()},

@@ -22,9 +22,11 @@ from kenesh.mentoring.models import (
     CohortDecision,
     MentoringSession,
     Mentorship,
+    Milestone,
     Review,
     Testimonial,
 )
+from kenesh.papers.models import PolicyPaper
 from kenesh.people.models import Track
 
 PDF = b"%PDF-1.4\n% fictional demo file\n%%EOF\n"
@@ -140,6 +142,31 @@ def load_mentoring(rng: random.Random, people) -> None:
                 notes="Fictional notes, private to the pair and staff.",
             )
             for k in range(6)
+        )
+        paper = PolicyPaper.objects.filter(
+            authorships__person=mentorship.mentee, authorships__role="lead"
+        ).first()
+        Milestone.objects.bulk_create(
+            [
+                Milestone(
+                    mentorship=mentorship,
+                    title="First draft of a policy paper",
+                    due_on=datetime.date(2023, 1, 31),
+                    done_on=datetime.date(2023, 1, 28),
+                    paper=paper,
+                ),
+                Milestone(
+                    mentorship=mentorship,
+                    title="Speak at an RCWG panel",
+                    due_on=datetime.date(2023, 11, 14),
+                    done_on=datetime.date(2023, 11, 14),
+                ),
+                Milestone(
+                    mentorship=mentorship,
+                    title="Facilitate a working group",
+                    due_on=datetime.date(2024, 5, 21),
+                ),
+            ]
         )
         base = {key: rng.randint(1, 3) for key, _label in SKILLS}
         for stage, gain in (("pre", 0), ("mid", 1), ("post", 2)):

@@ -5,6 +5,7 @@ from kenesh.mentoring.models import (
     Call,
     MentoringSession,
     Mentorship,
+    Milestone,
     Testimonial,
 )
 from kenesh.people.admin import RulesModelAdmin
@@ -27,11 +28,16 @@ class SessionInline(admin.TabularInline):
     extra = 0
 
 
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
 @admin.register(Mentorship)
 class MentorshipAdmin(RulesModelAdmin):
     list_display = ("mentor", "mentee", "started_on")
     autocomplete_fields = ("mentor", "mentee")
-    inlines = [SessionInline]
+    inlines = [SessionInline, MilestoneInline]
 
 
 @admin.register(Testimonial)

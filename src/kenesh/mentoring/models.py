@@ -195,6 +195,31 @@ class MentoringSession(models.Model):
         return f"{self.mentorship} {self.date}"
 
 
+class Milestone(models.Model):
+    """A step of the mentorship plan, linked to the paper it produced where there is one."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("milestone"), max_length=200)
+    due_on = models.DateField(_("due"))
+    done_on = models.DateField(_("done"), null=True, blank=True)
+    paper = models.ForeignKey(
+        "papers.PolicyPaper",
+        verbose_name=_("paper"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_on"]
+
+    def __str__(self):
+        return self.title
+
+
 class Stage(models.TextChoices):
     PRE = "pre", _("Before")
     MID = "mid", _("Midway")
