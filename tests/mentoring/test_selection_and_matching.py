@@ -72,10 +72,10 @@ def test_balance_is_kept_and_the_price_reported():
 def test_each_decision_is_explained():
     candidates = [Candidate(i, 100 - i, {"country": "KZ" if i < 8 else "TJ"}) for i in range(10)]
     selection = select_cohort(candidates, 4, [Quota("country", "TJ", minimum=1)])
-    assert selection.reasons[0] == "chosen on score"
-    assert selection.reasons[8].startswith("chosen for balance")
-    assert selection.reasons[3].startswith("passed over for balance")
-    assert selection.reasons[9] == "not among the highest scores"
+    assert str(selection.reasons[0]) == "chosen on score"
+    assert str(selection.reasons[8]) == "chosen for balance (country = TJ: at least 1)"
+    assert str(selection.reasons[3]).startswith("passed over for balance")
+    assert str(selection.reasons[9]) == "not among the highest scores"
 
 
 def test_infeasible_quotas_are_named_not_failed():

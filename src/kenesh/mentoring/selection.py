@@ -33,13 +33,36 @@ class Quota:
         return f"{self.attribute} = {self.value}: {bounds}"
 
 
+# Why a candidate was or was not chosen.
+ON_SCORE = "score"  # among the top scores, and chosen
+FOR_BALANCE = "balance"  # below the top scores, chosen to meet a minimum
+PASSED_OVER = "passed_over"  # among the top scores, left out for a maximum or to make room
+NOT_TOP = "not_top"  # neither
+
+
+@dataclass(frozen=True)
+class Reason:
+    kind: str
+    quotas: tuple = ()  # the quotas that decided it
+
+    def __str__(self):
+        text = {
+            ON_SCORE: "chosen on score",
+            FOR_BALANCE: "chosen for balance",
+            PASSED_OVER: "passed over for balance",
+            NOT_TOP: "not among the highest scores",
+        }[self.kind]
+        return _reason(text, [q.describe() for q in self.quotas])
+
+
 @dataclass(frozen=True)
 class Selection:
     chosen: list
     objective: float
     unconstrained_objective: float
     conflicts: list[str]
-    reasons: dict = field(default_factory=dict)  # candidate id -> why chosen or not
+    reasons: dict = field(default_factory=dict)  # candidate id -> Reason
+    conflicting: list = field(default_factory=list)  # the Quota objects in conflict
 
     @property
     def given_up(self) -> float:
@@ -104,7 +127,7 @@ def select_cohort(candidates: list[Candidate], size: int, quotas: list[Quota]) -
         if not conflicting:
             messages = [f"{size} places cannot be filled"]
         messages.append(f"cohort size {size}")
-        return Selection([], 0.0, unconstrained, messages)
+        return Selection([], 0.0, unconstrained, messages, conflicting=conflicting)
     chosen = [candidates[i].id for i in np.flatnonzero(chosen_mask)]
     objective = float(scores[chosen_mask].sum())
     filled = [int((mask & chosen_mask).sum()) for mask in members]
@@ -112,23 +135,17 @@ def select_cohort(candidates: list[Candidate], size: int, quotas: list[Quota]) -
     for i, candidate in enumerate(candidates):
         mine = [k for k, mask in enumerate(members) if mask[i]]
         if chosen_mask[i] and i in top:
-            reasons[candidate.id] = "chosen on score"
+            reasons[candidate.id] = Reason(ON_SCORE)
         elif chosen_mask[i]:
-            at_minimum = [
-                quotas[k].describe()
-                for k in mine
-                if quotas[k].minimum and filled[k] == quotas[k].minimum
-            ]
-            reasons[candidate.id] = _reason("chosen for balance", at_minimum)
+            deciding = [q for k in mine if (q := quotas[k]).minimum and filled[k] == q.minimum]
+            reasons[candidate.id] = Reason(FOR_BALANCE, tuple(deciding))
         elif i in top:
-            at_maximum = [
-                quotas[k].describe()
-                for k in mine
-                if quotas[k].maximum is not None and filled[k] >= quotas[k].maximum
+            deciding = [
+                q for k in mine if (q := quotas[k]).maximum is not None and filled[k] >= q.maximum
             ]
-            reasons[candidate.id] = _reason("passed over for balance", at_maximum)
+            reasons[candidate.id] = Reason(PASSED_OVER, tuple(deciding))
         else:
-            reasons[candidate.id] = "not among the highest scores"
+            reasons[candidate.id] = Reason(NOT_TOP)
     return Selection(chosen, objective, unconstrained, [], reasons)
 
 

@@ -110,7 +110,7 @@ def decide(*, call, chosen: list[Application], quotas: list, result, override_re
         quotas=quotas,
         objective=result.objective if result else 0,
         unconstrained=result.unconstrained_objective if result else 0,
-        reasons={str(k): v for k, v in (result.reasons if result else {}).items()},
+        reasons={str(k): str(v) for k, v in (result.reasons if result else {}).items()},
         override_reason=override_reason,
         by=by,
     )

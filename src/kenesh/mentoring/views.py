@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from kenesh.access.decorators import public, requires
 from kenesh.convenings import queries as convening_queries
-from kenesh.mentoring import services
+from kenesh.mentoring import explain, services
 from kenesh.mentoring.forms import (
     ApplicationForm,
     AssessmentForm,
@@ -203,6 +203,7 @@ def selection(request, code):
             else:
                 messages.success(request, _("The cohort was recorded."))
                 return redirect("mentoring:call", code=call.code)
+    why = {pk: explain.reason(r) for pk, r in result.reasons.items()} if result else {}
     return render(
         request,
         "mentoring/selection.html",
@@ -211,7 +212,10 @@ def selection(request, code):
             "form": form,
             "result": result,
             "applications": applications or {},
-            "all_applications": call.applications.order_by("name"),
+            "all_applications": [
+                (a, why.get(a.pk, "")) for a in call.applications.order_by("name")
+            ],
+            "conflicts": [explain.quota(q) for q in result.conflicting] if result else [],
         },
     )
 
