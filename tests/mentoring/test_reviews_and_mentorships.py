@@ -206,5 +206,10 @@ def test_pairing_makes_mentorships_across_borders(login, personas, call, setting
         m.languages.add(ru)
     a = applicant(call, "dina")
     Application.objects.filter(pk=a.pk).update(status="selected", person=mentee)
-    login("staff").post(f"/mentoring/calls/{call.code}/pairing/")
+    login("staff").post(
+        f"/mentoring/calls/{call.code}/pairing/", {"per_mentor": 1, "cross_border": "on"}
+    )
     assert Mentorship.objects.get(mentee=mentee).mentor == mentor_there
+    Mentorship.objects.all().delete()
+    login("staff").post(f"/mentoring/calls/{call.code}/pairing/", {"per_mentor": 0})
+    assert not Mentorship.objects.exists()  # a bad capacity changes nothing

@@ -156,3 +156,12 @@ class AssessmentForm(forms.Form):
 
     def scores(self) -> dict:
         return {key: self.cleaned_data[key] for key, _label in SKILLS}
+
+
+class PairingForm(forms.Form):
+    per_mentor = forms.IntegerField(
+        label=_("Mentees per mentor, at most"), min_value=1, max_value=10, initial=1
+    )
+    cross_border = forms.BooleanField(
+        label=_("Prefer a mentor from another country"), required=False, initial=True
+    )

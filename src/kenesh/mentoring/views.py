@@ -11,10 +11,12 @@ from kenesh.mentoring import explain, services
 from kenesh.mentoring.forms import (
     ApplicationForm,
     AssessmentForm,
+    PairingForm,
     QuotaForm,
     ReviewForm,
     SessionForm,
 )
+from kenesh.mentoring.matching import Weights
 from kenesh.mentoring.models import (
     SKILLS,
     Application,
@@ -230,9 +232,15 @@ def pairing(request, code):
         ).select_related("person")
     ]
     mentors = list(Person.objects.filter(can_mentor=True))
-    if request.method == "POST":
+    form = PairingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        weights = Weights(cross_border=1.0 if form.cleaned_data["cross_border"] else 0.0)
         made = services.pair(
-            mentees=mentees, mentors=[(m, 1) for m in mentors], call=call, by=request.user
+            mentees=mentees,
+            mentors=[(m, form.cleaned_data["per_mentor"]) for m in mentors],
+            call=call,
+            by=request.user,
+            weights=weights,
         )
         messages.success(
             request,
@@ -241,7 +249,9 @@ def pairing(request, code):
         )
         return redirect("mentoring:home")
     return render(
-        request, "mentoring/pairing.html", {"call": call, "mentees": mentees, "mentors": mentors}
+        request,
+        "mentoring/pairing.html",
+        {"call": call, "mentees": mentees, "mentors": mentors, "form": form},
     )
 
 
