@@ -169,6 +169,13 @@ def results_view(conversation, result: dict, *, exact: bool) -> dict:
     """The stored map shaped for the results page. For non-staff, groups and attribute
     cells under SMALL_CELL people are left out, and said to be."""
     texts = dict(conversation.statements.values_list("number", "text"))
+    codes = dict(conversation.statements.values_list("number", "code"))
+    # Statements of common ground already turned into a recommendation link to it.
+    recommended = dict(
+        conversation.statements.filter(recommendations__isnull=False).values_list(
+            "number", "recommendations__code"
+        )
+    )
     language = (get_language() or "")[:2]
     # Show each statement in the reader's language where a checked translation exists.
     texts.update(
@@ -201,6 +208,8 @@ def results_view(conversation, result: dict, *, exact: bool) -> dict:
 
     consensus = [
         {
+            "code": codes.get(n),
+            "recommendation": recommended.get(n),
             "number": n,
             "text": texts.get(n, ""),
             "groups": per_group(n),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from kenesh.convenings.models import Convening, Invitation, Kind
 from kenesh.deliberation import services
 from kenesh.deliberation.models import (
+    Analysis,
     Anonymity,
     Conversation,
     Participant,
@@ -18,6 +19,7 @@ from kenesh.deliberation.models import (
     Translation,
     Vote,
 )
+from kenesh.influence.services import propose_from_statement
 from kenesh.people.transliteration import fold
 
 # (Russian, English, stance by group: +1 agree, -1 disagree, 0 mixed); groups are
@@ -264,3 +266,16 @@ def load_deliberation(rng: random.Random, people, logins) -> None:
     )
     for conversation in (water, border):
         services.run_analysis(conversation=conversation)
+
+
+def draft_from_common_ground(by) -> None:
+    """Show the path from a conversation to a recommendation: the water conversation's
+    first common-ground statement, as computed above, becomes a completed draft."""
+    for analysis in Analysis.objects.filter(state=Analysis.State.DONE).order_by("id")[:1]:
+        consensus = analysis.result.get("consensus") or []
+        if not consensus:
+            return
+        statement = analysis.conversation.statements.get(number=consensus[0])
+        recommendation = propose_from_statement(statement=statement, by=by)
+        recommendation.addressee = "Fictional: ministries of water and energy"
+        recommendation.save(update_fields=["addressee"])

@@ -18,7 +18,7 @@ from kenesh.core.audit import log_action
 from kenesh.core.settings_store import get_setting, set_setting
 from kenesh.demo import names
 from kenesh.demo.convenings import load_convenings
-from kenesh.demo.deliberation import load_deliberation
+from kenesh.demo.deliberation import draft_from_common_ground, load_deliberation
 from kenesh.demo.mentoring import load_mentoring
 from kenesh.demo.papers import load_papers
 from kenesh.people.models import (
@@ -123,6 +123,7 @@ def load_demo(*, scale: int = 1, seed: int = 2022) -> DemoResult:
     load_deliberation(rng, people[:per_copy], linked)
     for copy in range(scale):
         load_papers(rng, copy, people[copy * per_copy : (copy + 1) * per_copy], themes_by_slug)
+    draft_from_common_ground(by=User.objects.get(username="staff"))
     load_mentoring(rng, people[:per_copy])
     set_setting(
         "demo",

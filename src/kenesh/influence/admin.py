@@ -14,6 +14,7 @@ class RecommendationAdmin(RulesModelAdmin):
     list_display = ("text", "paper", "level", "priority")
     list_filter = ("level", "priority")
     search_fields = ("text", "addressee")
+    raw_id_fields = ("statement",)
     inlines = [PresentationInline]
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kenesh.access.predicates import is_member, is_observer, is_staff
 from kenesh.convenings.models import Convening, Kind
+from kenesh.deliberation.models import Conversation
 from kenesh.papers.models import PolicyPaper, Status, Visibility
 from kenesh.people.models import Theme
 
@@ -45,9 +46,12 @@ class RecommendationQuerySet(models.QuerySet):
             return self
         published = Q(paper__status=Status.PUBLISHED)
         if is_member(user):
+            # Drafts from a conversation's common ground: for those who see the conversation.
+            conversations = Conversation.objects.visible_to(user).values("pk")
             return self.filter(
                 Q(paper__authorships__person__user=user)
                 | (published & ~Q(paper__visibility=Visibility.RESTRICTED))
+                | Q(paper__isnull=True, statement__conversation__in=conversations)
             ).distinct()
         if is_observer(user):
             return self.filter(published, paper__visibility=Visibility.PUBLIC)
@@ -81,6 +85,16 @@ class Recommendation(models.Model):
         verbose_name=_("paper"),
         on_delete=models.CASCADE,
         related_name="recommendations",
+        null=True,
+        blank=True,
+    )
+    statement = models.ForeignKey(
+        "deliberation.Statement",
+        verbose_name=_("from the common ground of"),
+        on_delete=models.SET_NULL,
+        related_name="recommendations",
+        null=True,
+        blank=True,
     )
     text = models.TextField(_("recommendation"), max_length=2000)
     addressee = models.CharField(_("addressed to"), max_length=200)
@@ -111,6 +125,10 @@ class Recommendation(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def clean(self):
+        if self.paper_id is None and self.statement_id is None:
+            raise ValidationError(_("A recommendation comes from a paper or a conversation."))
 
 
 class Response(models.TextChoices):

@@ -51,3 +51,28 @@ def record_outcome(*, recommendations, by, **fields) -> Outcome:
         data={"substantiation": outcome.substantiation},
     )
     return outcome
+
+
+@transaction.atomic
+def propose_from_statement(*, statement, by) -> Recommendation:
+    """Turn a statement of a conversation's common ground into a draft recommendation,
+    for staff to complete (addressee, level, priority) in the back office."""
+    existing = Recommendation.objects.filter(statement=statement).first()
+    if existing is not None:
+        return existing
+    recommendation = Recommendation(
+        statement=statement,
+        text=statement.text,
+        addressee="—",
+        level="regional",
+        order=0,
+    )
+    recommendation.full_clean()
+    recommendation.save()
+    log_action(
+        recommendation,
+        "influence.recommendation.proposed",
+        by=by,
+        data={"statement": str(statement.code)},
+    )
+    return recommendation

@@ -9,4 +9,5 @@ urlpatterns = [
     path("papers/<uuid:code>/", views.paper_recommendations, name="paper-recommendations"),
     path("briefings/<uuid:code>/", views.briefing_presentations, name="briefing"),
     path("outcomes/new/", views.outcome_create, name="outcome-create"),
+    path("statements/<uuid:code>/propose/", views.propose_from_statement, name="propose"),
 ]

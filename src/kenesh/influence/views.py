@@ -4,10 +4,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kenesh.access.decorators import requires
 from kenesh.convenings.models import Convening, Kind
 from kenesh.convenings.rules import get_convening_for
+from kenesh.deliberation.models import Statement
 from kenesh.influence import queries, services
 from kenesh.influence.forms import OutcomeForm, PresentationForm, RecommendationForm
 from kenesh.influence.models import Progress, Recommendation
@@ -56,7 +58,7 @@ def recommendation_trail(request, code):
     recommendation = get_object_or_404(
         Recommendation.objects.visible_to(request.user)
         .with_progress()
-        .select_related("paper", "theme"),
+        .select_related("paper", "theme", "statement__conversation"),
         code=code,
     )
     presentations, outcomes = queries.trail(request.user, recommendation)
@@ -138,3 +140,12 @@ def outcome_create(request):
             messages.success(request, _("The outcome was recorded."))
             return redirect("influence:overview")
     return render(request, "influence/outcome_form.html", {"form": form})
+
+
+@require_POST
+@requires("influence.manage")
+def propose_from_statement(request, code):
+    statement = get_object_or_404(Statement, code=code, status="accepted")
+    recommendation = services.propose_from_statement(statement=statement, by=request.user)
+    messages.success(request, _("A draft recommendation was made from the statement; complete it."))
+    return redirect("influence:recommendation", code=recommendation.code)
