@@ -20,8 +20,8 @@ def add_statements(conversation, texts, status=StatementStatus.ACCEPTED):
     ]
 
 
-@pytest.fixture
-def conversation(personas):
+def water_conversation():
+    """A named conversation open to members, with twelve accepted statements."""
     conversation = Conversation.objects.create(
         title="How should the valley share water?",
         language="en",
@@ -30,6 +30,11 @@ def conversation(personas):
     )
     add_statements(conversation, [f"Fictional statement number {i}" for i in range(1, 13)])
     return conversation
+
+
+@pytest.fixture
+def conversation(personas):
+    return water_conversation()
 
 
 @pytest.fixture

@@ -3,21 +3,15 @@
 import pytest
 
 from kenesh.deliberation import services as deliberation_services
-from kenesh.deliberation.models import Anonymity, Conversation, StatementStatus
+from kenesh.deliberation.models import Conversation, StatementStatus
 from kenesh.influence.models import Progress, Recommendation
-from tests.deliberation.conftest import add_statements
+from tests.deliberation.conftest import add_statements, water_conversation
 from tests.deliberation.test_results import fill
 
 
 @pytest.fixture
 def conversation(personas):
-    conversation = Conversation.objects.create(
-        title="How should the valley share water?",
-        language="en",
-        open_to_members=True,
-        anonymity=Anonymity.NAMED,
-    )
-    add_statements(conversation, [f"Fictional statement number {i}" for i in range(1, 13)])
+    conversation = water_conversation()
     fill(conversation)
     deliberation_services.run_analysis(conversation=conversation)
     return conversation

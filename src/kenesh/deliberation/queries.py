@@ -168,8 +168,9 @@ def visible_group_sizes(result: dict, *, exact: bool) -> dict:
 def results_view(conversation, result: dict, *, exact: bool) -> dict:
     """The stored map shaped for the results page. For non-staff, groups and attribute
     cells under SMALL_CELL people are left out, and said to be."""
-    texts = dict(conversation.statements.values_list("number", "text"))
-    codes = dict(conversation.statements.values_list("number", "code"))
+    rows = conversation.statements.values_list("number", "text", "code")
+    texts = {number: text for number, text, _code in rows}
+    codes = {number: code for number, _text, code in rows}
     # Statements of common ground already turned into a recommendation link to it.
     recommended = dict(
         conversation.statements.filter(recommendations__isnull=False).values_list(
