@@ -2,8 +2,9 @@
 
 Builds the demo at ``--scale`` (100 gives 1,400 papers, 4,000 recommendations, their
 presentations at 1,000 briefings and 300 outcomes) in a fresh database, then times the
-influence page (funnel by theme and country, outcomes, every recommendation with its
-derived status) and a recommendation's trail, against GET /healthz in the same run.
+influence page as staff, a member and an observer (funnel by theme and country,
+outcomes, every recommendation with its derived status) and a recommendation's trail,
+against GET /healthz in the same run.
 
     python bench/papers.py [--scale 100] [--repeat 10] [--database-url URL]
 """
@@ -34,6 +35,7 @@ def main() -> int:
     for username, label, url in (
         ("staff", "baseline /healthz", "/healthz"),
         ("staff", "influence (staff)", "/influence/"),
+        ("expert", "influence (member)", "/influence/"),
         ("donor", "influence (observer)", "/influence/"),
         ("staff", "recommendation trail", f"/influence/recommendations/{trail.code}/"),
     ):
@@ -41,9 +43,11 @@ def main() -> int:
         print(f"{label:<22} median {medians[label]:8.2f} ms  (min {fastest:.2f}, n={args.repeat})")
     base = medians["baseline /healthz"]
     staff, observer = medians["influence (staff)"], medians["influence (observer)"]
+    member = medians["influence (member)"]
     print(
-        f"influence view {staff:.1f} ms (observer {observer:.1f} ms); baseline /healthz "
-        f"{base:.2f} ms; ratio {staff / base:.0f}x and {observer / base:.0f}x"
+        f"influence view {staff:.1f} ms (member {member:.1f} ms, observer {observer:.1f} ms); "
+        f"baseline /healthz {base:.2f} ms; ratio {staff / base:.0f}x, {member / base:.0f}x "
+        f"and {observer / base:.0f}x"
     )
     return 0
 

@@ -47,12 +47,14 @@ class RecommendationQuerySet(models.QuerySet):
         published = Q(paper__status=Status.PUBLISHED)
         if is_member(user):
             # Drafts from a conversation's common ground: for those who see the conversation.
+            # Subqueries rather than joins: no duplicate rows, so no DISTINCT over the lot.
             conversations = Conversation.objects.visible_to(user).values("pk")
+            authored = PolicyPaper.objects.filter(authorships__person__user=user).values("pk")
             return self.filter(
-                Q(paper__authorships__person__user=user)
+                Q(paper__in=authored)
                 | (published & ~Q(paper__visibility=Visibility.RESTRICTED))
                 | Q(paper__isnull=True, statement__conversation__in=conversations)
-            ).distinct()
+            )
         if is_observer(user):
             return self.filter(published, paper__visibility=Visibility.PUBLIC)
         return self.none()
