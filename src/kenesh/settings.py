@@ -142,9 +142,9 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("KENESH_STATIC_ROOT") or DATA_DIR / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Unhashed names, so pages work whether or not collectstatic has run (tests, a first
-    # start); collectstatic adds compressed copies that WhiteNoise serves when present.
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed, compressed names once collectstatic has run (`kenesh demo` and `kenesh
+    # serve` run it), cached for a year; plain names before that (tests, a checkout).
+    "staticfiles": {"BACKEND": "kenesh.core.storage.StaticStorage"},
 }
 # Serve straight from the apps when collectstatic has not run (tests, first start).
 WHITENOISE_USE_FINDERS = True
@@ -174,6 +174,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 if env_bool("KENESH_BEHIND_TLS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Proxies (addresses or networks) whose X-Forwarded-For is believed when finding a
+# client's address (rate limits, audit); empty: the connection's own address.
+KENESH_TRUSTED_PROXIES = env_list("KENESH_TRUSTED_PROXIES")
 
 # Background work (opinion maps): the database queue by default, run by `kenesh serve`'s
 # worker or `kenesh manage db_worker`.
@@ -191,6 +194,12 @@ KENESH_ROSTER_PAGE_SIZE = 25
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "client_errors": {"()": "kenesh.core.logfilters.ClientErrorsWithoutTraceback"},
+        "bounded": {"()": "kenesh.core.logfilters.BoundedMessages"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["client_errors", "bounded"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("KENESH_LOG_LEVEL", "WARNING")},
 }

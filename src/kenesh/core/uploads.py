@@ -1,6 +1,7 @@
 """Checking uploaded files: size, and type by name and by first bytes."""
 
 import mimetypes
+import zipfile
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,46 @@ KNOWN = {
     ".jpeg": ("image/jpeg", [b"\xff\xd8\xff"]),
     ".txt": ("text/plain", []),
 }
+
+
+# Office documents are zip archives: the parts each must hold to be what its name says.
+ARCHIVE_PARTS = {
+    ".docx": ("[Content_Types].xml", "word/document.xml"),
+    ".xlsx": ("[Content_Types].xml", "xl/workbook.xml"),
+    ".pptx": ("[Content_Types].xml", "ppt/presentation.xml"),
+    ".odt": ("mimetype", "content.xml"),
+}
+# An honest document unpacks to a few times its size; a zip bomb to thousands of times.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_ARCHIVE_MEMBERS = 5000
+MAX_COMPRESSION_RATIO = 200
+
+
+def _check_archive(upload, extension: str) -> None:
+    """Refuse an office document that is not a whole archive with its parts, or that
+    would unpack to far more than an honest document (a zip bomb)."""
+    broken = ValidationError(
+        _("The file is not a valid %(ext)s document.") % {"ext": extension}, code="archive"
+    )
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+            names = {member.filename for member in members}
+            if len(members) > MAX_ARCHIVE_MEMBERS:
+                raise broken
+            if not all(part in names for part in ARCHIVE_PARTS[extension]):
+                raise broken
+            unpacked = sum(member.file_size for member in members)
+            packed = sum(member.compress_size for member in members) or 1
+            if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_COMPRESSION_RATIO:
+                raise ValidationError(
+                    _("The file would unpack to far more than a document holds; it is refused."),
+                    code="archive_size",
+                )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+        raise broken from None
+    finally:
+        upload.seek(0)
 
 
 def check_upload(upload, *, allowed: set[str], max_bytes: int) -> str:
@@ -41,6 +82,8 @@ def check_upload(upload, *, allowed: set[str], max_bytes: int) -> str:
         raise ValidationError(
             _("The file's content does not match its name (%(ext)s).") % {"ext": extension}
         )
+    if extension in ARCHIVE_PARTS:
+        _check_archive(upload, extension)
     if not signatures:
         try:
             upload.read().decode("utf-8")

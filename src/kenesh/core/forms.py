@@ -1,0 +1,80 @@
+"""What every form of the platform shares: choices the user may know, service refusals
+on the right field, and text that a reader can see."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from kenesh.core.text import require_visible_text
+
+
+def restrict_choices(form: forms.BaseForm, user) -> None:
+    """Narrow every model choice field of ``form`` to what ``user`` may know exists.
+
+    A choice whose model's queryset has ``visible_to`` goes through it, so a form never
+    offers (nor accepts) a closed convening, an unlisted person or an unpublished paper
+    to someone who may not know of it. Fields whose model has no ``visible_to`` are
+    left as the form built them: they hold reference data (themes, languages) or were
+    narrowed by the view to one object the user already opened.
+    """
+    for field in form.fields.values():
+        if not isinstance(field, forms.ModelChoiceField):
+            continue
+        queryset = field.queryset
+        if queryset is None or not hasattr(queryset, "visible_to"):
+            continue
+        field.queryset = queryset.filter(
+            pk__in=queryset.model.objects.visible_to(user).values("pk")
+        )
+
+
+class VisibleTextMixin:
+    """Refuse, field by field, text made only of spaces and invisible characters (a
+    zero-width space is not a name, a title or a statement)."""
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if isinstance(field, forms.CharField) and isinstance(value, str) and value:
+                try:
+                    require_visible_text(value)
+                except ValidationError as error:
+                    self.add_error(name, error)
+
+
+class UserForm(VisibleTextMixin, forms.Form):
+    """A form that knows who fills it in; its choices pass through ``visible_to``."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        restrict_choices(self, user)
+
+
+class UserModelForm(VisibleTextMixin, forms.ModelForm):
+    """A model form that knows who fills it in; its choices pass through ``visible_to``."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        restrict_choices(self, user)
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's refusal on ``form``: each message on the field it names when the
+    form has that field, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.error_list if hasattr(error, "error_list") else error)
+
+
+class VisibleCharField(forms.CharField):
+    """A text field that refuses text made only of spaces and invisible characters."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value:
+            require_visible_text(value)
+        return value
