@@ -2,10 +2,12 @@
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 
@@ -42,32 +44,81 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_answers_healthz(tmp_path):
-    assert kenesh("demo", "--no-serve", "--data-dir", str(tmp_path)).returncode == 0
+def get_health(port: int) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+            return r.status, json.load(r)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def wait_for(condition, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            value = condition()
+        except OSError:
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {seconds} s for {what}")
+        time.sleep(0.3)
+
+
+def children(pid: int) -> set[int]:
+    """Child processes of ``pid``, whichever of its threads started them."""
+    found = set()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as f:
+            found |= {int(child) for child in f.read().split()}
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_serve_supervises_its_worker_and_reports_it(tmp_path):
+    """The worker is restarted when it dies, /healthz says how it stands, and stopping
+    the server stops the worker: nothing is left orphaned."""
+    assert kenesh("manage", "--data-dir", str(tmp_path), "migrate", "-v", "0").returncode == 0
     port = free_port()
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("KENESH_", "DJANGO_"))}
     command = ["serve", "--port", str(port), "--data-dir", str(tmp_path)]
     process = subprocess.Popen(
         [sys.executable, "-m", "kenesh.cli", *command],
         env=clean,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                    body = json.load(r)
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
-        assert body == {"status": "ok", "database": "sqlite"}
+        status, body = wait_for(
+            lambda: (h := get_health(port)) and h[1].get("status") == "ok" and h,
+            60,
+            "a healthy server with its worker",
+        )
+        assert status == 200 and body["database"] == "sqlite"
+        assert body["worker"]["alive"] == 1 and body["worker"]["waiting"] == 0
+        (first,) = children(process.pid)
+        os.kill(first, signal.SIGKILL)
+        second = wait_for(
+            lambda: [c for c in children(process.pid) if c != first and alive(c)],
+            30,
+            "the worker to be started again",
+        )[0]
+        wait_for(lambda: get_health(port)[1]["worker"]["alive"] >= 1, 30, "a new heartbeat")
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+        wait_for(lambda: not alive(second), 10, "the worker to stop with the server")
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def test_manage_runs_django_commands(tmp_path):

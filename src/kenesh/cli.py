@@ -6,9 +6,11 @@ kenesh manage <django command> [args...]
 """
 
 import argparse
+import contextlib
 import os
 import secrets
 import sys
+import time
 from pathlib import Path
 
 
@@ -36,24 +38,72 @@ def _setup_django():
 
 
 def serve(host: str, port: int, threads: int, *, worker: bool = True) -> None:
-    """Serve with waitress; alongside, a worker process runs background tasks (the
-    opinion maps) from the database queue, and stops with the server."""
+    """Serve with waitress; alongside, a supervised worker process runs background tasks
+    (the opinion maps) from the database queue: restarted if it exits, stopped with the
+    server."""
     import atexit
-    import subprocess
+    import signal
 
     from waitress import serve as waitress_serve
 
+    from kenesh.supervisor import Supervisor
     from kenesh.wsgi import application
 
     if worker:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kenesh.cli", "manage", "db_worker", "--interval", "2"],
+        supervisor = Supervisor(
+            [
+                sys.executable, "-m", "kenesh.cli", "manage", "kenesh_worker",
+                "--interval", "2", "--parent-pid", str(os.getpid()),
+            ],
             env=os.environ.copy(),
-        )
-        atexit.register(process.terminate)
+            name="background worker",
+        ).start()  # fmt: skip
+        atexit.register(supervisor.stop)
         print("Background worker started (opinion maps).", flush=True)
+
+    def stop(signum, frame):
+        # Turn SIGTERM into a normal exit, so atexit stops the worker too.
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
     print(f"Kenesh is serving on http://{host}:{port}/  (Ctrl+C stops it)", flush=True)
-    waitress_serve(application, host=host, port=port, threads=threads, ident="kenesh")
+    with contextlib.suppress(KeyboardInterrupt):
+        waitress_serve(application, host=host, port=port, threads=threads, ident="kenesh")
+
+
+class _Steps:
+    """Say what a long start is doing, with the seconds each part took."""
+
+    def __init__(self):
+        self.started = self.last = time.monotonic()
+
+    def __call__(self, step: str) -> None:
+        now = time.monotonic()
+        print(f"  [{now - self.started:5.1f} s] {step}", flush=True)
+        self.last = now
+
+
+def collect_static() -> bool:
+    """Collect hashed, compressed static files unless this very set is collected already
+    (a fingerprint of every source file's name, size and time). True when it ran."""
+    import hashlib
+
+    from django.conf import settings
+    from django.contrib.staticfiles.finders import get_finders
+    from django.core.management import call_command
+
+    digest = hashlib.sha256()
+    for finder in get_finders():
+        for path, storage in sorted(finder.list(["CVS", ".*", "*~"]), key=lambda item: item[0]):
+            stat = os.stat(storage.path(path))
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    stamp = Path(settings.STATIC_ROOT) / ".kenesh-collected"
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.exists() and stamp.exists() and stamp.read_text() == digest.hexdigest():
+        return False
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(digest.hexdigest())
+    return True
 
 
 def cmd_demo(args) -> int:
@@ -65,15 +115,19 @@ def cmd_demo(args) -> int:
     from kenesh.people.models import Person
 
     print(f"Data directory: {directory}", flush=True)
+    steps = _Steps()
+    steps("database: applying migrations")
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    steps("static files: hashing and compressing (once per version)")
+    collect_static()
     if demo_loaded():
         print("The demo programme is already loaded.")
     elif Person.objects.exists():
         print("This database holds a programme that is not the demo; it is left as it is.")
     else:
         print(f"Loading the fictional demo programme (scale {args.scale})...", flush=True)
-        result = load_demo(scale=args.scale)
+        result = load_demo(scale=args.scale, progress=steps)
+        steps("done")
         print(f"Loaded {result.people} fictional people and {result.organizations} organisations.")
     _print_logins(DEMO_PASSWORD)
     if args.no_serve:
@@ -103,6 +157,8 @@ def _print_logins(password: str) -> None:
 def cmd_serve(args) -> int:
     _prepare_environment(args.data_dir)
     _setup_django()
+    # Hashed, compressed static files for this version of the code.
+    collect_static()
     serve(args.host, args.port, args.threads, worker=not args.no_worker)
     return 0
 

@@ -120,3 +120,26 @@ def test_english_dates_put_the_day_first(login, personas):
 
     given = timezone.localtime(person.data_processing_consent_at)
     assert f"{given.day} {given:%b %Y}" in page
+
+
+def test_favicon_ico_leads_to_the_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith(".svg")
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_static_files_are_hashed_compressed_and_cached_long(tmp_path, settings, login):
+    from django.core.management import call_command
+    from django.test import Client
+
+    settings.STATIC_ROOT = tmp_path
+    call_command("collectstatic", interactive=False, verbosity=0)
+    page = login("staff").get("/").content.decode()
+    css = re.search(r'href="(/static/kenesh/kenesh\.[0-9a-f]{12}\.css)"', page)
+    assert css, "the page links the stylesheet under its hashed name"
+    response = Client().get(css.group(1), HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert response["Content-Encoding"] == "gzip"
+    assert "immutable" in response["Cache-Control"]
+    assert "max-age=315360000" in response["Cache-Control"]

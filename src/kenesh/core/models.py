@@ -42,3 +42,20 @@ class PlatformSetting(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker saying it is alive; `/healthz` and task recovery read it."""
+
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    pid = models.PositiveIntegerField(_("process id"))
+    hostname = models.CharField(_("host"), max_length=255)
+    started_at = models.DateTimeField(_("started at"))
+    seen_at = models.DateTimeField(_("last seen at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self):
+        return f"{self.worker_id} ({self.hostname}:{self.pid})"

@@ -1,25 +1,43 @@
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 
 from kenesh.access.decorators import public, requires
 from kenesh.core import navigation
+from kenesh.core.worker import worker_health
 
 
 @public
 @never_cache
 def healthz(request):
-    """Answer 200 when the database answers; load balancers and `kenesh demo` poll it."""
+    """Answer 200 when the platform can do its work: the database answers and, where
+    tasks run on a worker, a worker is alive and no task has waited too long or been
+    abandoned. 503 otherwise, with what is wrong; load balancers and monitors poll it."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        health = worker_health()
     except Exception:  # any database failure means unhealthy, whatever the driver raises
         return JsonResponse({"status": "error", "database": connection.vendor}, status=503)
-    return JsonResponse({"status": "ok", "database": connection.vendor})
+    body = {"status": "ok", "database": connection.vendor}
+    if health.needed:
+        body["worker"] = health.as_dict()
+        if health.degraded:
+            body["status"] = "degraded"
+            return JsonResponse(body, status=503)
+    return JsonResponse(body)
 
 
 @requires("core.view_home")
 def home(request):
     return render(request, "core/home.html", {"sections": navigation.entries_for(request.user)})
+
+
+@public
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the icon."""
+    return HttpResponsePermanentRedirect(staticfiles_storage.url("kenesh/favicon.svg"))

@@ -10,6 +10,7 @@ import datetime
 import random
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -86,9 +87,14 @@ def demo_loaded() -> bool:
     return bool(get_setting("demo"))
 
 
+def _quiet(step: str) -> None:
+    pass
+
+
 @transaction.atomic
-def load_demo(*, scale: int = 1, seed: int = 2022) -> DemoResult:
-    """Fill an empty database with the demo programme."""
+def load_demo(*, scale: int = 1, seed: int = 2022, progress=_quiet) -> DemoResult:
+    """Fill an empty database with the demo programme; ``progress(step)`` is told of
+    each part as it begins."""
     if scale < 1:
         raise ValueError("scale must be at least 1")
     if Person.objects.exists():
@@ -96,6 +102,7 @@ def load_demo(*, scale: int = 1, seed: int = 2022) -> DemoResult:
             "The database already holds people; the demo loads only into an empty one."
         )
     rng = random.Random(seed)
+    progress("roster: people, organisations, themes")
     languages = Language.objects.ensure_all()
     themes = [
         Theme.objects.create(slug=slug, name=name, name_ru=name_ru)
@@ -116,14 +123,18 @@ def load_demo(*, scale: int = 1, seed: int = 2022) -> DemoResult:
     _link_themes_and_languages(rng, people, themes, languages)
     per_copy = sum(plan[0] for plan in COUNTRY_PLAN.values())
     themes_by_slug = {theme.slug: theme for theme in themes}
+    progress("convenings: RCWG meetings, Track II rounds, a simulation, briefings")
     for copy in range(scale):
         load_convenings(rng, copy, people[copy * per_copy : (copy + 1) * per_copy], themes_by_slug)
     logins = _make_logins(people)
     linked = list(Person.objects.filter(user__isnull=False))
+    progress("common ground: votes, and the opinion maps drawn from them")
     load_deliberation(rng, people[:per_copy], linked)
+    progress("policy papers, recommendations, briefings and outcomes")
     for copy in range(scale):
         load_papers(rng, copy, people[copy * per_copy : (copy + 1) * per_copy], themes_by_slug)
     draft_from_common_ground(by=User.objects.get(username="staff"))
+    progress("young experts: the open call, reviews, selection and mentoring")
     load_mentoring(rng, people[:per_copy])
     set_setting(
         "demo",
@@ -244,11 +255,13 @@ def _make_logins(people: list[Person]) -> list[DemoLogin]:
         ("donor", Role.OBSERVER, None, "Demo Donor Representative"),
     ]
     logins = []
+    # Every demo login shares the published password: hash it once, not six times.
+    password = make_password(DEMO_PASSWORD)
     for username, role, person, label in plan:
         first, _sep, last = (person.name_latin if person else label).partition(" ")
-        user = User.objects.create_user(
+        user = User.objects.create(
             username=username,
-            password=DEMO_PASSWORD,
+            password=password,
             role=role,
             first_name=first,
             last_name=last,

@@ -1,0 +1,73 @@
+"""``kenesh manage kenesh_worker``: django-tasks-db's worker, with a heartbeat.
+
+Beside the tasks, a thread of its own writes the worker's heartbeat every few seconds,
+requeues tasks abandoned by dead workers, and ends the worker when the process that
+started it (``kenesh serve``) is gone, so no worker is left orphaned.
+"""
+
+import os
+import threading
+import time
+
+from django.db import close_old_connections, connection
+from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
+from kenesh.core import worker
+from kenesh.supervisor import die_with_parent
+
+
+class Command(DbWorkerCommand):
+    help = "Run background tasks from the database queue, with a heartbeat."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--parent-pid",
+            type=int,
+            default=None,
+            help="Stop when this process (the server that started the worker) is gone.",
+        )
+
+    def handle(self, *args, worker_id: str, parent_pid: int | None = None, **options):
+        if parent_pid is not None:
+            die_with_parent(parent_pid)
+        started_at = timezone.now()
+        stop = threading.Event()
+        worker.beat(worker_id=worker_id, started_at=started_at)
+        worker.recover_abandoned_tasks()
+        thread = threading.Thread(
+            target=self._keep_beating,
+            kwargs={
+                "worker_id": worker_id,
+                "started_at": started_at,
+                "parent_pid": parent_pid,
+                "stop": stop,
+            },
+            name="kenesh-heartbeat",
+            daemon=True,
+        )
+        thread.start()
+        try:
+            super().handle(*args, worker_id=worker_id, **options)
+        finally:
+            stop.set()
+            thread.join(timeout=worker.HEARTBEAT_SECONDS + 1)
+            worker.forget(worker_id=worker_id)
+
+    def _keep_beating(self, *, worker_id, started_at, parent_pid, stop):
+        beats = 0
+        while not stop.wait(worker.HEARTBEAT_SECONDS):
+            if parent_pid is not None and os.getppid() != parent_pid:
+                # The server is gone: end the whole worker, not just this thread.
+                os._exit(0)
+            close_old_connections()
+            try:
+                worker.beat(worker_id=worker_id, started_at=started_at)
+                beats += 1
+                if beats % 6 == 0:
+                    worker.recover_abandoned_tasks()
+            except Exception:  # a busy database must not kill the heartbeat
+                time.sleep(1)
+            finally:
+                connection.close()
