@@ -57,6 +57,9 @@ def test_staff_add_a_person_with_consents(login, personas):
         ("name", "", "required"),
         ("country", "Atlantis", "valid choice"),
         ("expertise", "y" * 2001, "at most 2000"),
+        ("name", "\u200b\u200b\u2060", "invisible characters"),
+        ("name_latin", "\u3164 \u00a0", "invisible characters"),
+        ("expertise", "\u200e\u200f\ufeff", "invisible characters"),
     ],
 )
 def test_bad_input_is_explained_and_nothing_saved(login, personas, field, value, message):

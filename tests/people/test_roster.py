@@ -157,6 +157,17 @@ def test_staff_export_the_filtered_roster_as_csv(login, roster):
     assert entry.data["filters"] == {"country": "KG"}
 
 
+def test_export_cannot_carry_a_spreadsheet_formula(login, personas):
+    """A name or an organisation that starts like a formula stays plain text."""
+    PersonFactory(name='=HYPERLINK("http://evil.example","x")', name_latin="+cmd|' /C calc'!A0")
+    response = login("staff").get("/people/export.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert '\'=HYPERLINK("http://evil.example","x")' in cells
+    assert "'+cmd|' /C calc'!A0" in cells
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
+
+
 def test_export_with_bad_filters_exports_nothing(login, roster):
     response = login("staff").get("/people/export.csv", {"country": "Atlantis"})
     assert response.status_code == 302

@@ -1,5 +1,3 @@
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -11,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from kenesh.access.decorators import requires
 from kenesh.core.audit import log_action
+from kenesh.core.exports import safe_writer
 from kenesh.people import queries, services
 from kenesh.people.filters import DiversityFilter, RosterFilter
 from kenesh.people.forms import OwnProfileForm, PersonForm
@@ -49,7 +48,7 @@ def roster_export(request):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="kenesh-roster-{stamp}.csv"'
     response.write("\ufeff")  # lets spreadsheet programs read Cyrillic as UTF-8
-    writer = csv.writer(response)
+    writer = safe_writer(response)
     writer.writerow(
         [
             _("Code"), _("Name as written"), _("Name in Latin letters"), _("Gender"),
