@@ -1,10 +1,13 @@
 import datetime
+import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kenesh.core.forms import UserForm, UserModelForm, VisibleCharField
 from kenesh.core.uploads import check_upload
 from kenesh.mentoring.models import SKILLS, Application, Assessor, Mode, Stage
+from kenesh.mentoring.rules import assessors_for
 from kenesh.people.models import Country, LanguageCode, Theme
 
 APPLICATION_FILES = {".pdf", ".docx"}
@@ -12,7 +15,22 @@ MAX_APPLICATION_FILE = 5 * 1024 * 1024
 CALL_COUNTRIES = [c for c in Country.choices if c[0] in {"KZ", "KG", "TJ", "UZ"}]
 
 
-class ApplicationForm(forms.ModelForm):
+class SpamTrapInput(forms.TextInput):
+    """A text box people never see nor hear: off screen, out of the accessibility tree
+    and of the tab order. Bots that fill every field fill it and are caught."""
+
+    template_name = "mentoring/widgets/spam_trap.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "tabindex": "-1", **(attrs or {})})
+
+    @property
+    def is_hidden(self):
+        # Rendered among the hidden fields: no visible label or wrapper of its own.
+        return True
+
+
+class ApplicationForm(UserModelForm):
     """The public application form: no account needed."""
 
     country = forms.ChoiceField(label=_("Country"), choices=CALL_COUNTRIES)
@@ -31,12 +49,8 @@ class ApplicationForm(forms.ModelForm):
         label=_("I agree that the programme processes these data to assess my application."),
         error_messages={"required": _("The application cannot be processed without your consent.")},
     )
-    # Left empty by people; filled by bots that fill every field.
-    website = forms.CharField(
-        required=False,
-        label=_("Leave this empty"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
+    # Left empty by people (who never see it); filled by bots that fill every field.
+    website = forms.CharField(required=False, label=_("Leave this empty"), widget=SpamTrapInput)
 
     class Meta:
         model = Application
@@ -78,14 +92,15 @@ class ApplicationForm(forms.ModelForm):
         return self._file("writing_sample")
 
     def validate_unique(self):
-        """A second application from the same email updates the first (see services)."""
+        """A second application from the same email waits for the address's owner to
+        confirm it (see services.apply); the form must not say the address is known."""
 
 
 class ReviewForm(forms.Form):
     conflict = forms.BooleanField(
         label=_("I have a conflict of interest with this applicant"), required=False
     )
-    comment = forms.CharField(
+    comment = VisibleCharField(
         label=_("Comment"),
         max_length=3000,
         required=False,
@@ -136,8 +151,8 @@ class QuotaForm(forms.Form):
 class SessionForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     mode = forms.ChoiceField(label=_("How"), choices=Mode.choices)
-    topics = forms.CharField(label=_("Topics"), max_length=300)
-    notes = forms.CharField(
+    topics = VisibleCharField(label=_("Topics"), max_length=300)
+    notes = VisibleCharField(
         label=_("Notes (the pair and staff only)"),
         max_length=5000,
         required=False,
@@ -145,20 +160,88 @@ class SessionForm(forms.Form):
     )
 
 
-class AssessmentForm(forms.Form):
-    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
-    assessor = forms.ChoiceField(label=_("By"), choices=Assessor.choices)
+class AssessmentForm(UserForm):
+    """A skills assessment. Whose it is follows from who records it; only staff, who
+    may record either, choose (and must)."""
 
-    def __init__(self, *args, **kwargs):
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+
+    def __init__(self, *args, mentorship, **kwargs):
         super().__init__(*args, **kwargs)
+        self.allowed = assessors_for(self.user, mentorship)
+        if len(self.allowed) > 1:
+            self.fields["assessor"] = forms.ChoiceField(
+                label=_("Whose assessment"),
+                choices=[("", "—"), *Assessor.choices],
+                error_messages={
+                    "required": _(
+                        "Say whose assessment this is: the mentor's or the self-assessment."
+                    )
+                },
+            )
         for key, label in SKILLS:
             self.fields[key] = forms.IntegerField(label=label, min_value=1, max_value=5)
+
+    @property
+    def records_as(self) -> str:
+        """What the user records when they have no choice: shown above the form."""
+        return Assessor(self.allowed[0]).label if len(self.allowed) == 1 else ""
+
+    def assessor(self) -> str | None:
+        return self.cleaned_data.get("assessor") or (
+            self.allowed[0] if len(self.allowed) == 1 else None
+        )
 
     def scores(self) -> dict:
         return {key: self.cleaned_data[key] for key, _label in SKILLS}
 
 
-class PairingForm(forms.Form):
+class CodesField(forms.ModelMultipleChoiceField):
+    """Records chosen by their public code; a value that is no code at all is an
+    unknown record too (``invalid_pk_value``), never a crash."""
+
+    def _check_values(self, value):
+        for item in value if isinstance(value, list | tuple) else []:
+            try:
+                uuid.UUID(str(item))
+            except ValueError:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                ) from None
+        return super()._check_values(value)
+
+
+class CohortForm(UserForm):
+    """The cohort staff record: applications of the call that have their reviews."""
+
+    chosen = CodesField(
+        label=_("Chosen"),
+        queryset=Application.objects.none(),
+        to_field_name="code",
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "%(value)s is not an application of this call that can be chosen (it may "
+                "await reviews)."
+            ),
+            "invalid_pk_value": _("“%(pk)s” is not an application code."),
+        },
+    )
+    reason = VisibleCharField(
+        label=_("If you change the proposal, say why (recorded)"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chosen"].queryset = candidates
+
+
+class PairingForm(UserForm):
     per_mentor = forms.IntegerField(
         label=_("Mentees per mentor, at most"), min_value=1, max_value=10, initial=1
     )

@@ -2,9 +2,12 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kenesh.access.predicates import is_mentor, is_staff
+from kenesh.core.text import require_visible_text
 from kenesh.people.models import Country, Gender, Person, Sector, Theme
 
 SKILLS = [
@@ -26,16 +29,38 @@ DEFAULT_CRITERIA = [
 ]
 
 
+class CallQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Calls a user may open inside the platform: reviewers see every call. (The
+        public form is reached by its address, without an account.)"""
+        if is_staff(user) or is_mentor(user):
+            return self
+        return self.none()
+
+
 class Call(models.Model):
     """An open call for young experts, with its criteria and their weights."""
 
     code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), max_length=5000, blank=True)
+    title = models.CharField(_("title"), max_length=200, validators=[require_visible_text])
+    description = models.TextField(
+        _("description"), max_length=5000, blank=True, validators=[require_visible_text]
+    )
     criteria = models.JSONField(_("criteria and weights"), default=list)
     opens_on = models.DateField(_("opens"))
     closes_on = models.DateField(_("closes"))
     cohort_size = models.PositiveSmallIntegerField(_("places"), default=10)
+    min_reviews = models.PositiveSmallIntegerField(
+        _("reviews needed before selection"),
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "An application is a candidate for the cohort only once this many reviewers "
+            "have scored it."
+        ),
+    )
+
+    objects = CallQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("call")
@@ -56,27 +81,74 @@ class ApplicationStatus(models.TextChoices):
 
 
 def application_file(instance, filename):
-    return f"applications/{instance.call.code}/{uuid.uuid4().hex}"
+    return f"applications/{instance.call_for_files.code}/{uuid.uuid4().hex}"
 
 
-class Application(models.Model):
-    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="applications")
-    name = models.CharField(_("full name"), max_length=200)
-    email = models.EmailField(_("email"))
+class ApplicationContent(models.Model):
+    """What an applicant sends: kept by an application, and by a replacement that waits
+    for the address's owner to confirm it."""
+
+    name = models.CharField(_("full name"), max_length=200, validators=[require_visible_text])
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
     gender = models.CharField(_("gender"), max_length=12, choices=Gender.choices)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"))
-    organization = models.CharField(_("organisation"), max_length=200, blank=True)
+    organization = models.CharField(
+        _("organisation"), max_length=200, blank=True, validators=[require_visible_text]
+    )
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
     languages = models.JSONField(_("working languages"), default=list, blank=True)
-    motivation = models.TextField(_("motivation"), max_length=5000)
+    motivation = models.TextField(
+        _("motivation"), max_length=5000, validators=[require_visible_text]
+    )
     cv = models.FileField(_("CV"), upload_to=application_file, max_length=300)
     writing_sample = models.FileField(
         _("writing sample"), upload_to=application_file, max_length=300
     )
     consent_at = models.DateTimeField(_("consent to data processing"))
+
+    # The fields a replacement carries over to the application it replaces.
+    CONTENT_FIELDS = (
+        "name",
+        "country",
+        "gender",
+        "sector",
+        "birth_year",
+        "organization",
+        "languages",
+        "motivation",
+        "cv",
+        "writing_sample",
+        "consent_at",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Applications a user may know of: reviewers (staff and mentors) see every
+        application; no one else sees any. Opening one also needs no declared conflict
+        (see ``rules.get_application_for``)."""
+        if is_staff(user) or is_mentor(user):
+            return self
+        return self.none()
+
+    def without_conflict_of(self, user):
+        """Leave out the applications ``user`` declared a conflict of interest on."""
+        if not user.is_authenticated:
+            return self
+        # One subquery, so both conditions hold for the same review.
+        return self.exclude(
+            pk__in=Review.objects.filter(reviewer=user, conflict=True).values("application")
+        )
+
+
+class Application(ApplicationContent):
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="applications")
+    email = models.EmailField(_("email"))
     status = models.CharField(
         _("status"),
         max_length=14,
@@ -89,16 +161,57 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = ApplicationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["created_at"]
         constraints = [
+            # Addresses are stored in lower case (see clean()), so this keeps one
+            # application per address and call whatever the letter case typed.
             models.UniqueConstraint(fields=["call", "email"], name="one_application_per_email"),
         ]
 
     def __str__(self):
         return f"{self.name} ({self.get_country_display()})"
+
+    def clean(self):
+        # Addresses differ only in letter case for mail servers in practice: store one form.
+        self.email = (self.email or "").strip().lower()
+
+    @property
+    def call_for_files(self):
+        return self.call
+
+    @property
+    def decided(self) -> bool:
+        """True once the cohort was chosen: the application can no longer change."""
+        return self.status != ApplicationStatus.SUBMITTED
+
+
+class PendingApplication(ApplicationContent):
+    """A new application from an address that had applied to the call already. Nothing
+    changes until the owner of the address confirms it through the signed link mailed
+    there; unconfirmed ones are discarded after ``REPLACEMENT_HOURS``."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="replacements"
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("application awaiting confirmation")
+        verbose_name_plural = _("applications awaiting confirmation")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.name} → {self.application}"
+
+    @property
+    def call_for_files(self):
+        return self.application.call
 
 
 class Review(models.Model):
@@ -107,7 +220,9 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="application_reviews"
     )
     scores = models.JSONField(_("scores"), default=dict, blank=True)
-    comment = models.TextField(_("comment"), max_length=3000, blank=True)
+    comment = models.TextField(
+        _("comment"), max_length=3000, blank=True, validators=[require_visible_text]
+    )
     conflict = models.BooleanField(_("I have a conflict of interest"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -140,7 +255,9 @@ class CohortDecision(models.Model):
     objective = models.FloatField(default=0)
     unconstrained = models.FloatField(default=0)
     reasons = models.JSONField(default=dict)
-    override_reason = models.TextField(_("reason for overriding"), max_length=3000, blank=True)
+    override_reason = models.TextField(
+        _("reason for overriding"), max_length=3000, blank=True, validators=[require_visible_text]
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -155,6 +272,17 @@ class CohortDecision(models.Model):
         return f"{self.call} @ {self.at:%Y-%m-%d}"
 
 
+class MentorshipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Mentorships a user may know of: staff see all; a member sees those they are
+        mentor or mentee in; no one else sees any."""
+        if is_staff(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(models.Q(mentor__user=user) | models.Q(mentee__user=user))
+
+
 class Mentorship(models.Model):
     code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
     mentor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mentoring")
@@ -162,8 +290,12 @@ class Mentorship(models.Model):
     call = models.ForeignKey(
         Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    goals = models.TextField(_("plan and goals"), max_length=5000, blank=True)
+    goals = models.TextField(
+        _("plan and goals"), max_length=5000, blank=True, validators=[require_visible_text]
+    )
     started_on = models.DateField(_("started"))
+
+    objects = MentorshipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("mentorship")
@@ -183,8 +315,13 @@ class MentoringSession(models.Model):
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="sessions")
     date = models.DateField(_("date"))
     mode = models.CharField(_("how"), max_length=8, choices=Mode.choices)
-    topics = models.CharField(_("topics"), max_length=300)
-    notes = models.TextField(_("notes (the pair and staff only)"), max_length=5000, blank=True)
+    topics = models.CharField(_("topics"), max_length=300, validators=[require_visible_text])
+    notes = models.TextField(
+        _("notes (the pair and staff only)"),
+        max_length=5000,
+        blank=True,
+        validators=[require_visible_text],
+    )
 
     class Meta:
         verbose_name = _("mentoring session")
@@ -199,7 +336,7 @@ class Milestone(models.Model):
     """A step of the mentorship plan, linked to the paper it produced where there is one."""
 
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField(_("milestone"), max_length=200)
+    title = models.CharField(_("milestone"), max_length=200, validators=[require_visible_text])
     due_on = models.DateField(_("due"))
     done_on = models.DateField(_("done"), null=True, blank=True)
     paper = models.ForeignKey(
@@ -236,6 +373,14 @@ class Assessment(models.Model):
     stage = models.CharField(_("stage"), max_length=4, choices=Stage.choices)
     assessor = models.CharField(_("by"), max_length=6, choices=Assessor.choices)
     scores = models.JSONField(_("scores"), default=dict, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -265,7 +410,7 @@ class Attribution(models.TextChoices):
 
 class Testimonial(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="testimonials")
-    quote = models.TextField(_("quote"), max_length=2000)
+    quote = models.TextField(_("quote"), max_length=2000, validators=[require_visible_text])
     attribution = models.CharField(_("attribution"), max_length=12, choices=Attribution.choices)
     consent_at = models.DateTimeField(_("consent given"))
 

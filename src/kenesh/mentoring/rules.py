@@ -1,11 +1,29 @@
-"""Who may see or do what in mentoring. Session notes stay with the pair and staff."""
+"""Who may see or do what in mentoring. Session notes stay with the pair and staff.
+
+Every view reaches its object through one of the access functions below: 404 where the
+user may not know the object exists (a mentorship they are not part of, an application
+they declared a conflict of interest on), 403 where they may see it but not do this.
+"""
 
 import rules
+from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from kenesh.access.predicates import is_member, is_mentor, is_staff
-from kenesh.mentoring.models import Mentorship
+from kenesh.mentoring.models import (
+    Application,
+    Assessor,
+    Call,
+    Mentorship,
+    PendingApplication,
+)
+
+# A link to confirm a replacement application is good for this long (and for nothing
+# else: the salt keeps it from being taken for any other signed value of the platform).
+REPLACEMENT_HOURS = 48
+REPLACEMENT_SALT = "kenesh.mentoring.replace-application"
 
 
 @rules.predicate
@@ -35,9 +53,78 @@ for model in (
         rules.add_perm(f"mentoring.{action}_{model}", is_staff)
 
 
-def get_mentorship_for(user, code) -> Mentorship:
-    """The pair and staff see a mentorship; for anyone else it does not exist."""
-    mentorship = get_object_or_404(Mentorship.objects.select_related("mentor", "mentee"), code=code)
+def get_call_for(user, code, *, to: str = "view") -> Call:
+    """``apply``: anyone holding the public form's address; ``view``: reviewers (404 for
+    others); ``manage``: staff (403 for other reviewers)."""
+    if to == "apply":
+        return get_object_or_404(Call, code=code)
+    call = get_object_or_404(Call.objects.visible_to(user), code=code)
+    if to == "manage" and not user.has_perm("mentoring.manage"):
+        raise PermissionDenied
+    return call
+
+
+def get_application_for(user, code, *, to: str = "review") -> Application:
+    """Reviewers open an application and its files, unless they declared a conflict of
+    interest on it: then, for them, it is gone (404), files included."""
+    if to != "review":
+        raise ValueError(to)
+    return get_object_or_404(
+        Application.objects.visible_to(user).without_conflict_of(user).select_related("call"),
+        code=code,
+    )
+
+
+def get_mentorship_for(user, code, *, to: str = "view") -> Mentorship:
+    """The pair and staff see a mentorship, log sessions and record assessments; for
+    anyone else it does not exist."""
+    mentorship = get_object_or_404(
+        Mentorship.objects.visible_to(user).select_related("mentor", "mentee"), code=code
+    )
     if not user.has_perm("mentoring.see_mentorship", mentorship):
         raise Http404
+    if to == "assess" and not assessors_for(user, mentorship):
+        raise PermissionDenied
     return mentorship
+
+
+def assessors_for(user, mentorship) -> list[str]:
+    """Whose assessment ``user`` may record: the mentee their self-assessment, the
+    mentor the mentor's assessment, staff either (and must say which)."""
+    if not user.is_authenticated:
+        return []
+    if mentorship.mentee.user_id == user.pk:
+        return [Assessor.SELF]
+    if mentorship.mentor.user_id == user.pk:
+        return [Assessor.MENTOR]
+    if is_staff(user):
+        return [Assessor.SELF, Assessor.MENTOR]
+    return []
+
+
+class InvalidLink(Http404):
+    """The link is not one the platform signed, has expired or was used already."""
+
+
+def replacement_token(pending: PendingApplication) -> str:
+    return signing.TimestampSigner(salt=REPLACEMENT_SALT).sign(str(pending.code))
+
+
+def get_replacement_for(token: str) -> PendingApplication:
+    """The replacement a mailed link confirms. Holding the link (sent only to the
+    address that applied first) is the proof of owning that address."""
+    try:
+        code = signing.TimestampSigner(salt=REPLACEMENT_SALT).unsign(
+            token, max_age=REPLACEMENT_HOURS * 3600
+        )
+    except signing.BadSignature:  # SignatureExpired is one too
+        raise InvalidLink from None
+    pending = (
+        PendingApplication.objects.select_related("application__call")
+        .prefetch_related("themes")
+        .filter(code=code)
+        .first()
+    )
+    if pending is None:
+        raise InvalidLink
+    return pending

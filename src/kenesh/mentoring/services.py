@@ -3,55 +3,173 @@
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kenesh.core.audit import log_action
-from kenesh.mentoring import matching, scoring, selection
+from kenesh.core.text import is_visible
+from kenesh.mentoring import queries
 from kenesh.mentoring.models import (
     Application,
+    ApplicationContent,
     ApplicationStatus,
     Assessment,
+    Call,
     CohortDecision,
     MentoringSession,
     Mentorship,
+    PendingApplication,
     Review,
 )
+from kenesh.mentoring.rules import REPLACEMENT_HOURS, assessors_for, replacement_token
 from kenesh.people.models import Language
 from kenesh.people.services import create_person
 
 
+def _delete_files_on_commit(*files) -> None:
+    """Remove stored files once the rows that held them are gone for good."""
+    names = [(f.storage, f.name) for f in files if f and f.name]
+
+    def remove():
+        for storage, name in names:
+            storage.delete(name)
+
+    transaction.on_commit(remove)
+
+
+def _discard_expired_replacements() -> None:
+    cutoff = timezone.now() - datetime.timedelta(hours=REPLACEMENT_HOURS)
+    expired = list(PendingApplication.objects.filter(created_at__lt=cutoff))
+    for pending in expired:
+        _delete_files_on_commit(pending.cv, pending.writing_sample)
+    PendingApplication.objects.filter(pk__in=[p.pk for p in expired]).delete()
+
+
+def _mail(subject: str, body: str, to: str) -> None:
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to]))
+
+
+def _fill(target, *, data: dict, cv, writing_sample) -> None:
+    for field, value in data.items():
+        if field in ApplicationContent.CONTENT_FIELDS:
+            setattr(target, field, value)
+    target.consent_at = timezone.now()
+    # Assigned, not saved: the files reach storage only when the row is saved, so a
+    # refused application leaves no file behind.
+    target.cv = cv
+    target.writing_sample = writing_sample
+
+
 @transaction.atomic
-def apply(*, call, data: dict, themes, cv, writing_sample) -> tuple[Application, bool]:
-    """Record an application; a second one from the same email updates the first.
-    Returns the application and whether it was new."""
+def apply(*, call, data: dict, themes, cv, writing_sample, site: str) -> None:
+    """Take an application to ``call`` from anyone, without an account.
+
+    A new address makes a new application. An address that applied to the call already
+    (in any letter case) changes nothing at once: the new application waits, and a
+    signed link good for ``REPLACEMENT_HOURS`` goes to that address, so only its owner
+    can put it in place of the first; once the cohort is decided, the address is told
+    that nothing can change. Either way the address gets one message, and the caller
+    learns nothing of which case it was, so a page built on it cannot tell a visitor
+    whether an address has applied. ``site`` is the platform's address for the link.
+    """
     today = timezone.localdate()
     if not call.opens_on <= today <= call.closes_on:
         raise ValidationError(_("This call is not open for applications."))
+    _discard_expired_replacements()
     email = data["email"].strip().lower()
-    application = Application.objects.select_for_update().filter(call=call, email=email).first()
-    created = application is None
-    application = application or Application(call=call, email=email)
-    for field, value in data.items():
-        if field != "email":
-            setattr(application, field, value)
-    application.consent_at = timezone.now()
-    application.cv.save(cv.name, cv, save=False)
-    application.writing_sample.save(writing_sample.name, writing_sample, save=False)
+    existing = (
+        Application.objects.select_for_update()
+        .filter(call=call, email__iexact=email)
+        .order_by("pk")
+        .first()
+    )
+    if existing is None:
+        application = Application(call=call, email=email)
+        _fill(application, data=data, cv=cv, writing_sample=writing_sample)
+        application.full_clean(exclude=["person"])
+        try:
+            with transaction.atomic():
+                application.save()
+        except IntegrityError:
+            # The same address applied a moment ago, in another request: treat it as known.
+            _delete_files_on_commit(application.cv, application.writing_sample)
+            existing = Application.objects.select_for_update().get(call=call, email=email)
+        else:
+            application.themes.set(themes)
+            log_action(application, "mentoring.application.submitted")
+            subject = _("Kenesh: your application to “%(call)s”") % {"call": call.title}
+            body = _(
+                "Thank you, %(name)s. We received your application and will write when the "
+                "selection is made."
+            ) % {"name": application.name}
+            _mail(subject, body, email)
+            return
+    _hold_replacement(
+        existing, data=data, themes=themes, cv=cv, writing_sample=writing_sample, site=site
+    )
+
+
+def _hold_replacement(application, *, data, themes, cv, writing_sample, site) -> None:
+    call = application.call
+    subject = _("Kenesh: a new application to “%(call)s” with your address") % {"call": call.title}
+    if application.decided:
+        body = _(
+            "Someone, perhaps you, sent a new application to “%(call)s” with this email "
+            "address. The selection for this call has been made, so your application can no "
+            "longer be changed: nothing was changed and the new application was not kept."
+        ) % {"call": call.title}
+        log_action(application, "mentoring.application.replacement_refused")
+        _mail(subject, body, application.email)
+        return
+    pending = PendingApplication(application=application)
+    _fill(pending, data=data, cv=cv, writing_sample=writing_sample)
+    pending.full_clean(exclude=["application"])
+    # One replacement waits at a time: the newest; older links stop working.
+    for older in application.replacements.all():
+        _delete_files_on_commit(older.cv, older.writing_sample)
+    application.replacements.all().delete()
+    pending.save()
+    pending.themes.set(themes)
+    link = site.rstrip("/") + reverse(
+        "mentoring:apply-confirm", kwargs={"token": replacement_token(pending)}
+    )
+    body = _(
+        "Someone, perhaps you, sent a new application to “%(call)s” with this email "
+        "address. Your earlier application stays as it is unless you confirm the new one. "
+        "To replace it, open this link within %(hours)s hours:\n\n%(link)s\n\n"
+        "If it was not you, ignore this message: nothing will change."
+    ) % {"call": call.title, "hours": REPLACEMENT_HOURS, "link": link}
+    log_action(application, "mentoring.application.replacement_held")
+    _mail(subject, body, application.email)
+
+
+@transaction.atomic
+def replace_application(*, pending: PendingApplication) -> Application:
+    """Put a confirmed replacement in place of the application it was sent for. The
+    confirmation link proves the address; a decided application stays as it was."""
+    application = Application.objects.select_for_update().get(pk=pending.application_id)
+    if application.decided:
+        raise ValidationError(
+            _(
+                "The selection for this call has been made, so your application can no "
+                "longer be changed. Nothing was changed."
+            ),
+            code="decided",
+        )
+    _delete_files_on_commit(application.cv, application.writing_sample)
+    for field in ApplicationContent.CONTENT_FIELDS:
+        setattr(application, field, getattr(pending, field))
     application.full_clean(exclude=["person"])
     application.save()
-    application.themes.set(themes)
-    log_action(application, "mentoring.application." + ("submitted" if created else "updated"))
-    subject = _("Kenesh: your application to “%(call)s”") % {"call": call.title}
-    body = _(
-        "Thank you, %(name)s. We received your application and will write when the "
-        "selection is made."
-    ) % {"name": application.name}
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
-    return application, created
+    application.themes.set(pending.themes.all())
+    # The files now belong to the application: drop the row, keep what it stored.
+    PendingApplication.objects.filter(pk=pending.pk).delete()
+    log_action(application, "mentoring.application.updated")
+    return application
 
 
 @transaction.atomic
@@ -71,40 +189,27 @@ def review(*, application, by, scores: dict, comment: str, conflict: bool) -> Re
     return row
 
 
-def ranking(call) -> list[scoring.Ranked]:
-    rows = Review.objects.filter(application__call=call, conflict=False).values_list(
-        "reviewer_id", "application_id", "scores"
-    )
-    return scoring.normalise(list(rows), call.weights())
-
-
-def propose(call, quotas: list[selection.Quota]) -> tuple[selection.Selection, dict]:
-    """The optimiser's cohort for ``call`` under ``quotas``, from normalised scores."""
-    ranked = {r.application: r for r in ranking(call)}
-    applications = {a.pk: a for a in call.applications.filter(pk__in=ranked)}
-    candidates = [
-        selection.Candidate(
-            pk,
-            ranked[pk].score,
-            {
-                "country": a.country,
-                "gender": a.gender,
-                "sector": a.sector,
-            },
-        )
-        for pk, a in applications.items()
-    ]
-    return selection.select_cohort(candidates, call.cohort_size, quotas), applications
-
-
 @transaction.atomic
 def decide(*, call, chosen: list[Application], quotas: list, result, override_reason: str, by):
-    """Record the cohort. A cohort other than the optimiser's needs a written reason."""
+    """Record the cohort. A cohort other than the optimiser's needs a written reason;
+    only applications with the reviews the call asks for can be chosen."""
     proposed = set(result.chosen) if result is not None else set()
-    if {a.pk for a in chosen} != proposed and not override_reason.strip():
-        raise ValidationError(_("Say why the cohort differs from the proposed one."))
+    override_reason = override_reason.strip() if is_visible(override_reason) else ""
+    if {a.pk for a in chosen} != proposed and not override_reason:
+        raise ValidationError({"reason": _("Say why the cohort differs from the proposed one.")})
     if len(chosen) != call.cohort_size:
-        raise ValidationError(_("Choose exactly %(n)s people.") % {"n": call.cohort_size})
+        raise ValidationError(
+            {"chosen": _("Choose exactly %(n)s people.") % {"n": call.cohort_size}}
+        )
+    candidates = queries.standings(call).candidate_pks()
+    waiting = [a.name for a in chosen if a.pk not in candidates or a.call_id != call.pk]
+    if waiting:
+        raise ValidationError(
+            {
+                "chosen": _("Not yet candidates (they await reviews): %(names)s.")
+                % {"names": ", ".join(waiting)}
+            }
+        )
     decision = CohortDecision.objects.create(
         call=call,
         quotas=quotas,
@@ -149,31 +254,39 @@ def decide(*, call, chosen: list[Application], quotas: list, result, override_re
 
 
 @transaction.atomic
-def pair(*, mentees, mentors, call, by, weights=None) -> list[Mentorship]:
-    """Match mentors (people who mentor, with a capacity each) to mentees and record
-    the mentorships; staff can change pairs afterwards in the back office."""
-
-    def profile(person):
-        return (
-            frozenset(person.languages.values_list("code", flat=True)),
-            frozenset(person.themes.values_list("pk", flat=True)),
+def pair(
+    *, mentees, mentors, call, by, weights=None, expected: str | None = None
+) -> list[Mentorship]:
+    """Record the mentorships the matching proposes (``queries.plan_pairs``): only for
+    mentees without a mentor, within the places mentors have left in this call. With
+    ``expected`` (the fingerprint of the proposal the user saw), write exactly that
+    proposal or nothing. Staff can change pairs afterwards in the back office."""
+    Call.objects.select_for_update().filter(pk=call.pk).first()  # one pairing at a time
+    plan = queries.plan_pairs(call=call, mentees=mentees, mentors=mentors, weights=weights)
+    if expected is not None and expected != plan.fingerprint:
+        if not plan.pairs:
+            raise ValidationError(
+                _("Everyone who can be matched has a mentor already; nothing was written."),
+                code="nothing",
+            )
+        raise ValidationError(
+            _(
+                "The proposal changed since you looked at it (pairs or places changed); "
+                "nothing was written. Check the new proposal and confirm it."
+            ),
+            code="stale",
         )
-
-    result = matching.match(
-        [matching.Mentee(p.pk, *profile(p), p.country) for p in mentees],
-        [matching.Mentor(p.pk, *profile(p), p.country, capacity) for p, capacity in mentors],
-        weights or matching.Weights(),
-    )
-    created = []
-    for mentee_pk, mentor_pk in result.pairs.items():
-        mentorship, _new = Mentorship.objects.get_or_create(
-            mentor_id=mentor_pk,
-            mentee_id=mentee_pk,
+    made = []
+    for proposed in plan.pairs:
+        mentorship, new = Mentorship.objects.get_or_create(
+            mentor=proposed.mentor,
+            mentee=proposed.mentee,
             defaults={"call": call, "started_on": timezone.localdate()},
         )
-        created.append(mentorship)
-    log_action(call, "mentoring.pairs.made", by=by, data={"pairs": len(created)})
-    return created
+        if new:
+            made.append(mentorship)
+    log_action(call, "mentoring.pairs.made", by=by, data={"pairs": len(made)})
+    return made
 
 
 @transaction.atomic
@@ -188,12 +301,28 @@ def log_session(*, mentorship, by, date: datetime.date, mode: str, topics: str, 
 
 
 @transaction.atomic
-def assess(*, mentorship, by, stage: str, assessor: str, scores: dict) -> Assessment:
-    """Record a skills assessment on the rubric (every skill, 1 to 5)."""
-    assessment, _new = Assessment.objects.get_or_create(
-        mentorship=mentorship, stage=stage, assessor=assessor
-    )
+def assess(*, mentorship, by, stage: str, scores: dict, assessor: str | None = None) -> Assessment:
+    """Record a skills assessment on the rubric (every skill, 1 to 5). Who assesses
+    follows from who records it: the mentee their self-assessment, the mentor theirs;
+    staff may record either and must say which (``assessor``)."""
+    allowed = assessors_for(by, mentorship)
+    if not allowed:
+        raise PermissionDenied
+    if assessor is None and len(allowed) == 1:
+        assessor = allowed[0]
+    if assessor not in allowed:
+        raise ValidationError(
+            {"assessor": _("Say whose assessment this is: the mentor's or the self-assessment.")}
+            if len(allowed) > 1
+            else {"assessor": _("You can record only your own assessment.")}
+        )
+    assessment = (
+        Assessment.objects.select_for_update()
+        .filter(mentorship=mentorship, stage=stage, assessor=assessor)
+        .first()
+    ) or Assessment(mentorship=mentorship, stage=stage, assessor=assessor)
     assessment.scores = scores
+    assessment.recorded_by = by
     assessment.full_clean()
     assessment.save()
     log_action(

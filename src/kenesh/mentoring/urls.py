@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("apply/<uuid:code>/", views.apply, name="apply"),
     path("apply/<uuid:code>/thanks/", views.applied, name="applied"),
+    path("apply/confirm/<str:token>/", views.apply_confirm, name="apply-confirm"),
     path("calls/<uuid:code>/", views.call_detail, name="call"),
     path("calls/<uuid:code>/selection/", views.selection, name="selection"),
     path("calls/<uuid:code>/pairing/", views.pairing, name="pairing"),

@@ -1,16 +1,21 @@
+import re
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kenesh.access.decorators import public, requires
 from kenesh.convenings import queries as convening_queries
-from kenesh.mentoring import explain, services
+from kenesh.core.forms import add_service_errors
+from kenesh.core.net import client_address
+from kenesh.mentoring import explain, queries, services
 from kenesh.mentoring.forms import (
     ApplicationForm,
     AssessmentForm,
+    CohortForm,
     PairingForm,
     QuotaForm,
     ReviewForm,
@@ -19,107 +24,178 @@ from kenesh.mentoring.forms import (
 from kenesh.mentoring.matching import Weights
 from kenesh.mentoring.models import (
     SKILLS,
-    Application,
-    ApplicationStatus,
     Assessment,
     Call,
     Mentorship,
     Review,
     Stage,
+    Testimonial,
 )
-from kenesh.mentoring.rules import get_mentorship_for
+from kenesh.mentoring.rules import (
+    REPLACEMENT_HOURS,
+    InvalidLink,
+    get_application_for,
+    get_call_for,
+    get_mentorship_for,
+    get_replacement_for,
+)
 from kenesh.mentoring.selection import Quota
-from kenesh.people.models import Person, Sector
+from kenesh.papers.models import PolicyPaper
+from kenesh.people.models import Sector
 
 APPLICATIONS_PER_HOUR = 10  # from one address; more are refused as likely spam
+# Errors that mean the POST named something that does not exist (or not for this user).
+UNKNOWN_CHOICE = {"invalid_choice", "invalid_pk_value", "invalid_list"}
+
+
+def _status(form) -> int:
+    """400 when a submitted form names an unknown choice or record, else 200 (a page
+    with the form's ordinary errors)."""
+    if not form.is_bound or not form.errors:
+        return 200
+    codes = {e.code for errors in form.errors.as_data().values() for e in errors}
+    return 400 if codes & UNKNOWN_CHOICE else 200
 
 
 @requires("mentoring.view_mentoring")
 def home(request):
     user = request.user
-    mine = Mentorship.objects.filter(mentor__user=user) | Mentorship.objects.filter(
-        mentee__user=user
-    )
-    everyone = user.has_perm("mentoring.manage")
     return render(
         request,
         "mentoring/home.html",
         {
-            "calls": Call.objects.all() if user.has_perm("mentoring.review") else [],
-            "mentorships": (Mentorship.objects.all() if everyone else mine).select_related(
-                "mentor", "mentee"
+            "calls": Call.objects.visible_to(user),
+            "mentorships": Mentorship.objects.visible_to(user).select_related("mentor", "mentee"),
+            "can_manage": user.has_perm("mentoring.manage"),
+            "testimonials": (
+                Testimonial.objects.select_related("person")
+                if user.has_perm("mentoring.manage")
+                else []
             ),
-            "can_manage": everyone,
         },
     )
 
 
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+def _rate_key(request) -> str:
+    # The client's own address, seen through the trusted proxy: behind one, the proxy's
+    # address would make one abuser close the call for everyone.
+    return f"kenesh:apply:{client_address(request) or 'unknown'}"
+
+
+def _count_attempt(key: str) -> None:
+    cache.add(key, 0, 3600)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, 3600)
 
 
 @public
 def apply(request, code):
-    """The open call's form, for anyone, without an account."""
-    call = get_object_or_404(Call, code=code)
-    form = ApplicationForm(request.POST or None, request.FILES or None)
+    """The open call's form, for anyone, without an account. Whether the address had
+    applied before changes nothing in the answer (see services.apply)."""
+    call = get_call_for(request.user, code, to="apply")
+    form = ApplicationForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST":
-        key = f"kenesh:apply:{_client_address(request)}"
+        key = _rate_key(request)
         if cache.get(key, 0) >= APPLICATIONS_PER_HOUR:
             form.add_error(
                 None, _("Too many applications from this connection; try again in an hour.")
             )
-        elif form.data.get("website"):
+            return render(request, "mentoring/apply.html", {"call": call, "form": form}, status=429)
+        if form.data.get("website"):
             # A bot filled the hidden field: answer as if all went well, keep nothing.
+            _count_attempt(key)
             return redirect("mentoring:applied", code=call.code)
-        elif form.is_valid():
+        if form.is_valid():
             data = {
                 k: v
                 for k, v in form.cleaned_data.items()
                 if k not in {"themes", "cv", "writing_sample", "consent", "website"}
             }
             try:
-                _application, created = services.apply(
+                services.apply(
                     call=call,
                     data=data,
                     themes=form.cleaned_data["themes"],
                     cv=form.cleaned_data["cv"],
                     writing_sample=form.cleaned_data["writing_sample"],
+                    site=request.build_absolute_uri("/"),
                 )
             except ValidationError as error:
-                form.add_error(None, " ".join(error.messages))
+                add_service_errors(form, error)
             else:
-                cache.set(key, cache.get(key, 0) + 1, 3600)
-                request.session["kenesh-applied-updated"] = not created
+                _count_attempt(key)
                 return redirect("mentoring:applied", code=call.code)
-    return render(request, "mentoring/apply.html", {"call": call, "form": form})
+    return render(
+        request, "mentoring/apply.html", {"call": call, "form": form}, status=_status(form)
+    )
 
 
 @public
 def applied(request, code):
-    call = get_object_or_404(Call, code=code)
-    updated = request.session.pop("kenesh-applied-updated", False)
-    return render(request, "mentoring/applied.html", {"call": call, "updated": updated})
+    """The same page for every applicant, whether or not the address had applied."""
+    call = get_call_for(request.user, code, to="apply")
+    return render(request, "mentoring/applied.html", {"call": call, "hours": REPLACEMENT_HOURS})
+
+
+@public
+def apply_confirm(request, token):
+    """The link mailed to an address that applied twice: showing it changes nothing;
+    confirming puts the new application in place of the first."""
+    try:
+        pending = get_replacement_for(token)
+    except InvalidLink:
+        return render(
+            request,
+            "mentoring/apply_confirm.html",
+            {"invalid": True, "hours": REPLACEMENT_HOURS},
+            status=404,
+        )
+    application = pending.application
+    if request.method == "POST":
+        try:
+            services.replace_application(pending=pending)
+        except ValidationError as error:
+            return render(
+                request,
+                "mentoring/apply_confirm.html",
+                {"pending": pending, "call": application.call, "refused": error.messages},
+                status=409,
+            )
+        return render(
+            request,
+            "mentoring/apply_confirm.html",
+            {"pending": pending, "call": application.call, "done": True},
+        )
+    return render(
+        request,
+        "mentoring/apply_confirm.html",
+        {"pending": pending, "call": application.call, "decided": application.decided},
+    )
 
 
 @requires("mentoring.review")
 def call_detail(request, code):
-    call = get_object_or_404(Call, code=code)
-    ranked = services.ranking(call)
-    applications = {a.pk: a for a in call.applications.all()}
+    call = get_call_for(request.user, code)
+    standing = queries.standings(call)
     mine = {
         r.application_id: r
         for r in Review.objects.filter(application__call=call, reviewer=request.user)
     }
-    rows = [(applications[r.application], r) for r in ranked if r.application in applications]
-    unranked = [a for pk, a in applications.items() if pk not in {r.application for r in ranked}]
+    conflicted = {pk for pk, r in mine.items() if r.conflict}
     return render(
         request,
         "mentoring/call_detail.html",
         {
             "call": call,
-            "rows": rows,
-            "unranked": unranked,
+            "rows": [s for s in standing.candidates if s.application.pk not in conflicted],
+            "awaiting": [s for s in standing.awaiting if s.application.pk not in conflicted],
+            "conflicted": [
+                s.application
+                for s in (*standing.candidates, *standing.awaiting)
+                if s.application.pk in conflicted
+            ],
             "mine": mine,
             "can_manage": request.user.has_perm("mentoring.manage"),
         },
@@ -128,7 +204,7 @@ def call_detail(request, code):
 
 @requires("mentoring.review")
 def application_review(request, code):
-    application = get_object_or_404(Application.objects.select_related("call"), code=code)
+    application = get_application_for(request.user, code, to="review")
     existing = Review.objects.filter(application=application, reviewer=request.user).first()
     initial = {"comment": existing.comment, "conflict": existing.conflict} if existing else {}
     if existing:
@@ -144,7 +220,7 @@ def application_review(request, code):
                 conflict=form.cleaned_data["conflict"],
             )
         except ValidationError as error:
-            form.add_error(None, " ".join(error.messages))
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your review was saved."))
             return redirect("mentoring:call", code=application.call.code)
@@ -152,12 +228,13 @@ def application_review(request, code):
         request,
         "mentoring/application_review.html",
         {"application": application, "form": form, "existing": existing},
+        status=_status(form),
     )
 
 
 @requires("mentoring.review")
 def application_file(request, code, which):
-    application = get_object_or_404(Application, code=code)
+    application = get_application_for(request.user, code, to="review")
     if which not in {"cv", "writing_sample"}:
         raise Http404
     field = getattr(application, which)
@@ -183,141 +260,203 @@ def _quotas(form) -> list[Quota]:
 
 @requires("mentoring.manage")
 def selection(request, code):
-    call = get_object_or_404(Call, code=code)
+    call = get_call_for(request.user, code, to="manage")
     form = QuotaForm(request.POST or request.GET or None)
-    result = applications = None
+    result = None
+    standing = queries.standings(call)
+    candidates = call.applications.filter(pk__in=standing.candidate_pks())
+    cohort_form = CohortForm(
+        request.POST if "confirm" in request.POST else None,
+        user=request.user,
+        candidates=candidates,
+    )
+    status = 200
     if form.is_bound and form.is_valid():
-        result, applications = services.propose(call, _quotas(form))
+        result, standing = queries.propose(call, _quotas(form), standing)
         if request.method == "POST" and "confirm" in request.POST:
-            chosen_pks = {int(pk) for pk in request.POST.getlist("chosen") if pk.isdigit()}
-            chosen = list(call.applications.filter(pk__in=chosen_pks))
-            try:
-                services.decide(
-                    call=call,
-                    chosen=chosen,
-                    quotas=[q.__dict__ for q in _quotas(form)],
-                    result=result,
-                    override_reason=request.POST.get("reason", ""),
-                    by=request.user,
-                )
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, _("The cohort was recorded."))
-                return redirect("mentoring:call", code=call.code)
+            if cohort_form.is_valid():
+                try:
+                    services.decide(
+                        call=call,
+                        chosen=list(cohort_form.cleaned_data["chosen"]),
+                        quotas=[q.__dict__ for q in _quotas(form)],
+                        result=result,
+                        override_reason=cohort_form.cleaned_data["reason"],
+                        by=request.user,
+                    )
+                except ValidationError as error:
+                    add_service_errors(cohort_form, error)
+                else:
+                    messages.success(request, _("The cohort was recorded."))
+                    return redirect("mentoring:call", code=call.code)
+            status = _status(cohort_form)
     why = {pk: explain.reason(r) for pk, r in result.reasons.items()} if result else {}
+    awaiting = {s.application.pk: s for s in standing.awaiting}
+    if cohort_form.is_bound:
+        checked = {str(value) for value in cohort_form.data.getlist("chosen")}
+    else:
+        checked = {str(a.code) for a in candidates if result and a.pk in result.chosen}
     return render(
         request,
         "mentoring/selection.html",
         {
             "call": call,
             "form": form,
+            "cohort_form": cohort_form,
             "result": result,
-            "applications": applications or {},
+            "checked": checked,
+            "awaiting_count": len(awaiting),
             "all_applications": [
-                (a, why.get(a.pk, "")) for a in call.applications.order_by("name")
+                (a, why.get(a.pk, ""), awaiting.get(a.pk))
+                for a in call.applications.order_by("name")
             ],
             "conflicts": [explain.quota(q) for q in result.conflicting] if result else [],
         },
+        status=status,
     )
+
+
+PLAN = re.compile(r"[0-9a-f]{64}")
 
 
 @requires("mentoring.manage")
 def pairing(request, code):
-    call = get_object_or_404(Call, code=code)
-    mentees = [
-        a.person
-        for a in call.applications.filter(
-            status=ApplicationStatus.SELECTED, person__isnull=False
-        ).select_related("person")
-    ]
-    mentors = list(Person.objects.filter(can_mentor=True))
-    form = PairingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        weights = Weights(cross_border=1.0 if form.cleaned_data["cross_border"] else 0.0)
-        made = services.pair(
-            mentees=mentees,
-            mentors=[(m, form.cleaned_data["per_mentor"]) for m in mentors],
-            call=call,
-            by=request.user,
-            weights=weights,
+    """Preview the pairs (GET, or a POST without "confirm") without writing; confirming
+    writes exactly the previewed pairs, and only for mentees without a mentor."""
+    call = get_call_for(request.user, code, to="manage")
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = PairingForm(data, user=request.user)
+    mentees, mentors = queries.selected_mentees(call), queries.mentors()
+    plan, status = None, 200
+    if not form.is_bound or form.is_valid():
+        settings = (
+            form.cleaned_data
+            if form.is_bound
+            else {name: field.initial for name, field in form.fields.items()}
         )
-        messages.success(
-            request,
-            _("%(n)s mentorships were made; change any pair in the back office.")
-            % {"n": len(made)},
-        )
-        return redirect("mentoring:home")
+        weights = Weights(cross_border=1.0 if settings["cross_border"] else 0.0)
+        offer = [(m, settings["per_mentor"]) for m in mentors]
+        if request.method == "POST" and "confirm" in request.POST:
+            expected = request.POST.get("plan", "")
+            if not PLAN.fullmatch(expected):
+                messages.error(
+                    request,
+                    _("The proposal to confirm is missing or damaged; nothing was written."),
+                )
+                status = 400
+            else:
+                try:
+                    made = services.pair(
+                        mentees=mentees,
+                        mentors=offer,
+                        call=call,
+                        by=request.user,
+                        weights=weights,
+                        expected=expected,
+                    )
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                    status = 409
+                else:
+                    messages.success(
+                        request,
+                        _("%(n)s mentorships were made; change any pair in the back office.")
+                        % {"n": len(made)},
+                    )
+                    return redirect("mentoring:home")
+        plan = queries.plan_pairs(call=call, mentees=mentees, mentors=offer, weights=weights)
     return render(
         request,
         "mentoring/pairing.html",
-        {"call": call, "mentees": mentees, "mentors": mentors, "form": form},
+        {"call": call, "mentees": mentees, "mentors": mentors, "form": form, "plan": plan},
+        status=status,
     )
 
 
 @requires("mentoring.view_mentoring")
 def mentorship_detail(request, code):
-    mentorship = get_mentorship_for(request.user, code)
-    session_form = SessionForm(request.POST if "session" in request.POST else None)
-    assessment_form = AssessmentForm(request.POST if "assessment" in request.POST else None)
-    if request.method == "POST":
+    user = request.user
+    mentorship = get_mentorship_for(user, code)
+    posted_session = request.method == "POST" and "session" in request.POST
+    posted_assessment = request.method == "POST" and "assessment" in request.POST
+    session_form = SessionForm(request.POST if posted_session else None)
+    assessment_form = AssessmentForm(
+        request.POST if posted_assessment else None, user=user, mentorship=mentorship
+    )
+    if posted_session and session_form.is_valid():
         try:
-            if "session" in request.POST and session_form.is_valid():
-                services.log_session(
-                    mentorship=mentorship, by=request.user, **session_form.cleaned_data
-                )
-                messages.success(request, _("The session was logged."))
-                return redirect("mentoring:mentorship", code=code)
-            if "assessment" in request.POST and assessment_form.is_valid():
+            services.log_session(mentorship=mentorship, by=user, **session_form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(session_form, error)
+        else:
+            messages.success(request, _("The session was logged."))
+            return redirect("mentoring:mentorship", code=code)
+    if posted_assessment:
+        mentorship = get_mentorship_for(user, code, to="assess")
+        if assessment_form.is_valid():
+            try:
                 services.assess(
                     mentorship=mentorship,
-                    by=request.user,
+                    by=user,
                     stage=assessment_form.cleaned_data["stage"],
-                    assessor=assessment_form.cleaned_data["assessor"],
+                    assessor=assessment_form.assessor(),
                     scores=assessment_form.scores(),
                 )
+            except ValidationError as error:
+                add_service_errors(assessment_form, error)
+            else:
                 messages.success(request, _("The assessment was saved."))
                 return redirect("mentoring:mentorship", code=code)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    assessments = {(a.stage, a.assessor): a.scores for a in mentorship.assessments.all()}
+    assessments = list(mentorship.assessments.select_related("recorded_by__person"))
+    by_stage = {(a.stage, a.assessor): a.scores for a in assessments}
     growth = {
         "labels": [str(label) for _key, label in SKILLS],
         "datasets": [
             {
                 "label": f"{Stage(stage).label}",
                 "data": [
-                    (
-                        assessments.get((stage, "mentor")) or assessments.get((stage, "self")) or {}
-                    ).get(key)
+                    (by_stage.get((stage, "mentor")) or by_stage.get((stage, "self")) or {}).get(
+                        key
+                    )
                     for key, _label in SKILLS
                 ],
             }
             for stage in Stage.values
-            if any((stage, who) in assessments for who in ("mentor", "self"))
+            if any((stage, who) in by_stage for who in ("mentor", "self"))
         ],
         "stacked": False,
     }
-    path = convening_queries.paths([mentorship.mentee], viewer=request.user)[0]
+    # A milestone names its paper only to those who may know the paper.
+    steps = list(mentorship.milestones.select_related("paper"))
+    readable = set(
+        PolicyPaper.objects.visible_to(user)
+        .filter(pk__in=[m.paper_id for m in steps if m.paper_id])
+        .values_list("pk", flat=True)
+    )
+    milestones = [(m, m.paper if m.paper_id in readable else None) for m in steps]
+    path = convening_queries.paths([mentorship.mentee], viewer=user)[0]
+    bound = posted_session or posted_assessment
     return render(
         request,
         "mentoring/mentorship_detail.html",
         {
             "mentorship": mentorship,
             "sessions": mentorship.sessions.all(),
-            "assessments": mentorship.assessments.all(),
+            "assessments": assessments,
+            "milestones": milestones,
             "skills": SKILLS,
             "growth": growth,
             "session_form": session_form,
             "assessment_form": assessment_form,
             "path": path,
         },
+        status=_status(assessment_form if posted_assessment else session_form) if bound else 200,
     )
 
 
 @requires("mentoring.review")
 def cohort_growth(request, code):
-    call = get_object_or_404(Call, code=code)
+    call = get_call_for(request.user, code)
     assessments = Assessment.objects.filter(mentorship__call=call, assessor="mentor")
     table = []
     for stage in Stage.values:
