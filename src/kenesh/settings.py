@@ -186,6 +186,14 @@ TASKS = {
     }
 }
 
+# Stability bootstrap replicates for the opinion map: unset, the opinion package's own
+# rule (20 up to 2,000 participants); 0, none.
+KENESH_OPINION_BOOTSTRAP = (
+    int(os.environ["KENESH_OPINION_BOOTSTRAP"])
+    if os.environ.get("KENESH_OPINION_BOOTSTRAP")
+    else None
+)
+
 # Largest document a convening accepts, in bytes.
 KENESH_MAX_UPLOAD_BYTES = int(os.environ.get("KENESH_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 # Rows per page on the roster.

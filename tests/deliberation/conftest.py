@@ -32,6 +32,13 @@ def water_conversation():
     return conversation
 
 
+@pytest.fixture(autouse=True)
+def _no_bootstrap(settings):
+    """Maps drawn in these tests skip the stability bootstrap, which only the tests
+    about stability pay for (they ask for it)."""
+    settings.KENESH_OPINION_BOOTSTRAP = 0
+
+
 @pytest.fixture
 def conversation(personas):
     return water_conversation()

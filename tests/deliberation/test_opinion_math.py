@@ -1,10 +1,16 @@
 """The opinion map's mathematics, on planted structure and on bad input."""
 
+import functools
+
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from kenesh.deliberation.opinion import NotEnoughVotes, analyze
+from kenesh.deliberation import opinion
+from kenesh.deliberation.opinion import NotEnoughVotes
+
+# Only the tests about stability pay for the bootstrap; they call opinion.analyze itself.
+analyze = functools.partial(opinion.analyze, bootstrap=0)
 
 
 def planted(
@@ -110,7 +116,7 @@ def test_same_input_same_map():
 
 def test_small_panel_statistics():
     p, s, v, _ = planted(n_people=24)
-    result = analyze(p, s, v)
+    result = opinion.analyze(p, s, v)
     assert result.stability is not None and 0 <= result.stability <= 1
     assert set(result.group_stability) == set(result.group_sizes)
     assert sum(result.group_sizes.values()) == len(result.groups)
@@ -150,3 +156,9 @@ def test_too_few_votes_is_not_enough_votes(rows):
     p, s, v = (list(x) for x in zip(*rows, strict=True)) if rows else ([], [], [])
     with pytest.raises(NotEnoughVotes):
         analyze(p, s, v)
+
+
+def test_without_bootstrap_no_stability_is_claimed():
+    p, s, v, _ = planted(n_people=24)
+    result = analyze(p, s, v)
+    assert result.stability is None and result.group_stability == {}

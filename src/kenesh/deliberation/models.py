@@ -2,6 +2,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -9,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kenesh.access.predicates import is_member, is_observer, is_staff
-from kenesh.convenings.models import Convening
+from kenesh.convenings.models import Confidentiality, Convening, Invitation, Participation
+from kenesh.core.text import require_visible_text
 from kenesh.people.models import Country, LanguageCode, Person, Sector, Track
 
 
@@ -20,15 +22,26 @@ class Anonymity(models.TextChoices):
 
 class ConversationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff see all; members see open-to-all conversations and those they take
-        part in; observers see the results of those not tied to a closed convening."""
+        """Conversations ``user`` may know exist. Staff see all. Members see those open to
+        every member and those they take part in; one tied to a closed convening only
+        when they are also invited to (or accepted) that convening. Observers see the
+        results of those not tied to a closed convening. ``rules.can_see_conversation``
+        says the same for one conversation."""
         if is_staff(user):
             return self
-        not_closed = Q(convening__isnull=True) | ~Q(convening__confidentiality="closed")
+        not_closed = Q(convening__isnull=True) | ~Q(
+            convening__confidentiality=Confidentiality.CLOSED
+        )
         if is_member(user):
-            return self.filter(
-                (Q(open_to_members=True) & not_closed) | Q(participants__person__user=user)
-            ).distinct()
+            takes_part = Q(
+                pk__in=Participant.objects.filter(person__user=user).values("conversation")
+            )
+            invited = Q(
+                convening__in=Participation.objects.filter(
+                    person__user=user, invitation__in=[Invitation.INVITED, Invitation.ACCEPTED]
+                ).values("convening")
+            )
+            return self.filter(Q(open_to_members=True) | takes_part).filter(not_closed | invited)
         if is_observer(user):
             return self.filter(not_closed)
         return self.none()
@@ -38,8 +51,12 @@ class Conversation(models.Model):
     """A question put to a panel: statements, votes, and the map of opinions."""
 
     code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
-    title = models.CharField(_("question or topic"), max_length=300)
-    description = models.TextField(_("description"), max_length=5000, blank=True)
+    title = models.CharField(
+        _("question or topic"), max_length=300, validators=[require_visible_text]
+    )
+    description = models.TextField(
+        _("description"), max_length=5000, blank=True, validators=[require_visible_text]
+    )
     language = models.CharField(
         _("main language"), max_length=8, choices=LanguageCode.choices, default="ru"
     )
@@ -79,6 +96,24 @@ class Conversation(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        if self.anonymity == Anonymity.PSEUDONYMOUS and self.open_to_members:
+            raise ValidationError(
+                {
+                    "open_to_members": _(
+                        "A pseudonymous conversation is joined through invitation links "
+                        "only; members cannot join it by themselves."
+                    )
+                }
+            )
+
+    @property
+    def in_closed_convening(self) -> bool:
+        return (
+            self.convening_id is not None
+            and self.convening.confidentiality == Confidentiality.CLOSED
+        )
+
 
 class StatementStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for moderation")
@@ -92,7 +127,7 @@ class Statement(models.Model):
         Conversation, on_delete=models.CASCADE, related_name="statements"
     )
     number = models.PositiveIntegerField(_("number"))
-    text = models.TextField(_("text"), max_length=500)
+    text = models.TextField(_("text"), max_length=500, validators=[require_visible_text])
     language = models.CharField(_("language"), max_length=8, choices=LanguageCode.choices)
     normalized = models.CharField(max_length=500, editable=False, db_index=True)
     status = models.CharField(
@@ -124,7 +159,7 @@ class Translation(models.Model):
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="translations")
     language = models.CharField(_("language"), max_length=8, choices=LanguageCode.choices)
-    text = models.TextField(_("text"), max_length=500)
+    text = models.TextField(_("text"), max_length=500, validators=[require_visible_text])
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -151,7 +186,9 @@ class Moderation(models.Model):
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="moderations")
     decision = models.CharField(_("decision"), max_length=10, choices=StatementStatus.choices)
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    reason = models.CharField(
+        _("reason"), max_length=300, blank=True, validators=[require_visible_text]
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -186,6 +223,7 @@ class Participant(models.Model):
         _("label"),
         max_length=60,
         blank=True,
+        validators=[require_visible_text],
         help_text=_("For pseudonymous links: a number or note that names no one."),
     )
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, blank=True)
@@ -261,3 +299,49 @@ class Analysis(models.Model):
 
     def __str__(self):
         return f"{self.conversation} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AnalysisRun(models.Model):
+    """One request to redraw a conversation's map, followed while a background worker
+    runs it, so that the page can say where it stands (and a long analysis is never a
+    long request)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("analysis run", "Queued")
+        RUNNING = "running", pgettext_lazy("analysis run", "Running")
+        DONE = "done", pgettext_lazy("analysis run", "Done")
+        FAILED = "failed", pgettext_lazy("analysis run", "Failed")
+
+    class Reason(models.TextChoices):
+        VOTES = "votes", _("New votes")
+        REDRAW = "redraw", _("Redrawn on request")
+        IMPORT = "import", _("Pol.is import")
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="analysis_runs"
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    reason = models.CharField(_("reason"), max_length=8, choices=Reason.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The task backend's id for the queued job, to ask it how the job stands.
+    task_id = models.CharField(max_length=64, blank=True)
+    analysis = models.ForeignKey(
+        Analysis, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.CharField(max_length=300, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("analysis run")
+        verbose_name_plural = _("analysis runs")
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["conversation", "-requested_at"], name="run_latest")]
+
+    def __str__(self):
+        return f"{self.conversation} @ {self.requested_at:%Y-%m-%d %H:%M}: {self.status}"

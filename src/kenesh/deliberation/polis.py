@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kenesh.core.audit import log_action
+from kenesh.core.exports import restore, safe_writer
+from kenesh.core.text import is_visible
 from kenesh.deliberation.models import (
     Anonymity,
     Conversation,
@@ -23,6 +25,9 @@ from kenesh.people.transliteration import fold
 
 COMMENT_COLUMNS = {"comment-id", "moderated", "comment-body"}
 VOTE_COLUMNS = {"timestamp", "comment-id", "voter-id", "vote"}
+MAX_ID = 2**31 - 1  # statement numbers are 32-bit in every database
+MAX_VOTER = 10**18
+MAX_TIMESTAMP = 253_402_300_799_999  # milliseconds to the end of year 9999
 MODERATED = {
     "-1": StatementStatus.REJECTED,
     "0": StatementStatus.ACCEPTED,
@@ -36,24 +41,36 @@ def _rows(data, required: set, name: str) -> list[dict]:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ValidationError(_("%(name)s is not UTF-8 text.") % {"name": name}) from None
-    reader = csv.DictReader(io.StringIO(data))
-    missing = required - set(reader.fieldnames or [])
-    if missing:
-        raise ValidationError(
-            _("%(name)s lacks the columns %(columns)s.")
-            % {"name": name, "columns": ", ".join(sorted(missing))}
-        )
-    return list(reader)
-
-
-def _int(value, name: str, line: int) -> int:
+    reader = csv.DictReader(io.StringIO(data), restval="")
     try:
-        return int(value)
+        missing = required - set(reader.fieldnames or [])
+        if missing:
+            raise ValidationError(
+                _("%(name)s lacks the columns %(columns)s.")
+                % {"name": name, "columns": ", ".join(sorted(missing))}
+            )
+        return list(reader)
+    except csv.Error as error:
+        raise ValidationError(
+            _("%(name)s, line %(line)s, cannot be read as CSV (%(error)s).")
+            % {"name": name, "line": reader.line_num, "error": error}
+        ) from None
+
+
+def _int(value, name: str, line: int, *, low: int | None = None, high: int | None = None) -> int:
+    try:
+        number = int(value)
     except (TypeError, ValueError):
         raise ValidationError(
             _("%(name)s, line %(line)s: “%(value)s” is not a whole number.")
             % {"name": name, "line": line, "value": value}
         ) from None
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise ValidationError(
+            _("%(name)s, line %(line)s: %(value)s is out of range.")
+            % {"name": name, "line": line, "value": number}
+        )
+    return number
 
 
 @transaction.atomic
@@ -74,25 +91,28 @@ def import_polis(*, title: str, comments, votes, by, language: str = "en") -> Co
     statements = {}
     seen_numbers = set()
     for line, row in enumerate(comment_rows, start=2):
-        number = _int(row["comment-id"], "comments.csv", line)
+        number = _int(row["comment-id"], "comments.csv", line, low=0, high=MAX_ID)
         if number in seen_numbers:
             raise ValidationError(_("comments.csv repeats comment %(n)s.") % {"n": number})
         seen_numbers.add(number)
-        text = " ".join((row["comment-body"] or "").split())[:500] or "—"
+        # The platform's own exports guard formula-like text with an apostrophe.
+        text = restore(" ".join((row["comment-body"] or "").split()))[:500]
+        if not is_visible(text):
+            text = "—"
         statements[number] = Statement(
             conversation=conversation,
             number=number,
             text=text,
             language=language,
             normalized=fold(text)[:500],
-            status=MODERATED.get(row["moderated"].strip(), StatementStatus.PENDING),
+            status=MODERATED.get((row["moderated"] or "").strip(), StatementStatus.PENDING),
             is_seed=False,
         )
     Statement.objects.bulk_create(statements.values())
     participants: dict[int, Participant] = {}
     parsed = []
     for line, row in enumerate(vote_rows, start=2):
-        voter = _int(row["voter-id"], "votes.csv", line)
+        voter = _int(row["voter-id"], "votes.csv", line, low=0, high=MAX_VOTER)
         number = _int(row["comment-id"], "votes.csv", line)
         value = _int(row["vote"], "votes.csv", line)
         if value not in (-1, 0, 1):
@@ -104,7 +124,8 @@ def import_polis(*, title: str, comments, votes, by, language: str = "en") -> Co
                 _("votes.csv, line %(line)s: comment %(n)s is not in comments.csv.")
                 % {"line": line, "n": number}
             )
-        parsed.append((_int(row["timestamp"], "votes.csv", line), voter, number, value))
+        timestamp = _int(row["timestamp"], "votes.csv", line, low=0, high=MAX_TIMESTAMP)
+        parsed.append((timestamp, voter, number, value))
         if voter not in participants:
             participants[voter] = Participant(
                 conversation=conversation, label=f"polis-{voter}", external_id=str(voter)
@@ -207,7 +228,7 @@ def polis_export(conversation) -> bytes:
 
 def _csv(header, rows) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = safe_writer(out)
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue()

@@ -1,13 +1,16 @@
 """Reads shaped for the deliberation pages, and the opinion map's stored form."""
 
+import datetime
 import math
 import random
+from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.utils.translation import get_language
 
 from kenesh.deliberation.models import (
     Analysis,
+    AnalysisRun,
     Participant,
     Statement,
     StatementStatus,
@@ -100,6 +103,59 @@ def latest_analysis(conversation) -> Analysis | None:
     return conversation.analyses.order_by("-created_at", "-id").first()
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Where the latest request to redraw a conversation's map stands."""
+
+    status: str  # AnalysisRun.Status
+    reason: str
+    requested_at: datetime.datetime
+    started_at: datetime.datetime | None
+    finished_at: datetime.datetime | None
+    message: str  # why it failed, for staff
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {AnalysisRun.Status.DONE, AnalysisRun.Status.FAILED}
+
+
+def analysis_progress(conversation) -> Progress | None:
+    """The latest analysis run of ``conversation``, as the page shows it. A run the
+    task queue has given up on (its worker died too often) shows as failed, even though
+    the run itself never heard of it."""
+    run = conversation.analysis_runs.order_by("-requested_at", "-id").first()
+    if run is None:
+        return None
+    status, message = run.status, run.message
+    if status in {AnalysisRun.Status.QUEUED, AnalysisRun.Status.RUNNING} and run.task_id:
+        queued = _queued_status(run.task_id)
+        if queued == "FAILED":
+            status, message = AnalysisRun.Status.FAILED, "The task queue gave up on the job."
+        elif queued == "READY":
+            status = AnalysisRun.Status.QUEUED
+    return Progress(
+        status=status,
+        reason=run.reason,
+        requested_at=run.requested_at,
+        started_at=run.started_at,
+        finished_at=run.finished_at,
+        message=message,
+    )
+
+
+def _queued_status(task_id: str) -> str | None:
+    """The task backend's word on a job, where it keeps one."""
+    from kenesh.deliberation.tasks import analyze_conversation
+
+    backend = analyze_conversation.get_backend()
+    if not getattr(backend, "supports_get_result", False):
+        return None
+    try:
+        return str(backend.get_result(task_id).status)
+    except Exception:  # gone from the queue, or a queue that cannot say
+        return None
+
+
 def conversation_list(user):
     from kenesh.deliberation.models import Conversation
 
@@ -118,20 +174,21 @@ def conversation_list(user):
     )
 
 
-def next_statement(participant) -> Statement | None:
+def next_statement(conversation, participant=None, *, seed: int = 0) -> Statement | None:
     """The next statement to offer: every accepted statement the participant has not
     voted on, favouring new ones and those that split opinion, as Pol.is does (its
     priority is importance x novelty, squared). The draw is seeded by the participant
-    and how far they are, so a reload offers the same statement."""
+    (or, before their first vote, by ``seed``) and how far they are, so a reload offers
+    the same statement."""
+    statements = conversation.statements.filter(status=StatementStatus.ACCEPTED)
+    if participant is not None:
+        statements = statements.exclude(votes__participant=participant)
     candidates = list(
-        participant.conversation.statements.filter(status=StatementStatus.ACCEPTED)
-        .exclude(votes__participant=participant)
-        .annotate(
+        statements.annotate(
             agree=Count("votes", filter=Q(votes__value=1)),
             passed=Count("votes", filter=Q(votes__value=0)),
             seen=Count("votes"),
-        )
-        .prefetch_related("translations")
+        ).prefetch_related("translations")
     )
     if not candidates:
         return None
@@ -142,8 +199,9 @@ def next_statement(participant) -> Statement | None:
         importance = (1 - p) * a
         novelty = 1 + 8 * 2 ** (-s.seen / 5)
         weights.append((importance * novelty) ** 2)
-    done = participant.votes.count()
-    rng = random.Random(participant.pk * 100_003 + done)
+    done = participant.votes.count() if participant is not None else 0
+    base = participant.pk if participant is not None else -1 - seed
+    rng = random.Random(base * 100_003 + done)
     return rng.choices(candidates, weights=weights)[0]
 
 

@@ -2,8 +2,10 @@
 (votes excepted: they are many and anonymous by design; the vote row is its own record)."""
 
 import datetime
+import logging
 import time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -11,9 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kenesh.core.audit import log_action
+from kenesh.core.text import require_visible_text
 from kenesh.deliberation import opinion
 from kenesh.deliberation.models import (
     Analysis,
+    AnalysisRun,
     Anonymity,
     Conversation,
     Moderation,
@@ -25,9 +29,14 @@ from kenesh.deliberation.models import (
 )
 from kenesh.people.transliteration import fold
 
+logger = logging.getLogger(__name__)
+
 MAX_STATEMENT = 500
 # How long after a vote the map is redrawn: votes arriving together share one run.
 ANALYSIS_DELAY = datetime.timedelta(seconds=15)
+# A request for a redraw older than this that has not started no longer holds back a new
+# one (the worker may have been down).
+ANALYSIS_PATIENCE = ANALYSIS_DELAY * 4
 
 
 @transaction.atomic
@@ -40,14 +49,24 @@ def create_conversation(*, by, **fields) -> Conversation:
     return conversation
 
 
+def _require_visible(field: str, text: str) -> None:
+    try:
+        require_visible_text(text)
+    except ValidationError as error:
+        raise ValidationError({field: error.error_list}) from None
+
+
 def _check_text(conversation: Conversation, text: str) -> tuple[str, str]:
     text = " ".join((text or "").split())
     if not text:
-        raise ValidationError(_("A statement cannot be empty."))
+        raise ValidationError({"text": _("A statement cannot be empty.")})
+    _require_visible("text", text)
     if len(text) > MAX_STATEMENT:
         raise ValidationError(
-            _("A statement can have at most %(max)s characters (this one has %(n)s).")
-            % {"max": MAX_STATEMENT, "n": len(text)}
+            {
+                "text": _("A statement can have at most %(max)s characters (this one has %(n)s).")
+                % {"max": MAX_STATEMENT, "n": len(text)}
+            }
         )
     normalized = fold(text)[:MAX_STATEMENT]
     repeated = (
@@ -57,8 +76,10 @@ def _check_text(conversation: Conversation, text: str) -> tuple[str, str]:
     )
     if repeated is not None:
         raise ValidationError(
-            _("This repeats statement %(number)s: “%(text)s”.")
-            % {"number": repeated.number, "text": repeated.text}
+            {
+                "text": _("This repeats statement %(number)s: “%(text)s”.")
+                % {"number": repeated.number, "text": repeated.text}
+            }
         )
     return text, normalized
 
@@ -99,6 +120,10 @@ def add_statement(
 @transaction.atomic
 def moderate(*, statement: Statement, accept: bool, reason: str = "", by) -> Statement:
     """Accept or reject a statement, recorded in the moderation log."""
+    reason = " ".join((reason or "").split())
+    _require_visible("reason", reason)
+    if len(reason) > 300:
+        raise ValidationError({"reason": _("A reason can have at most 300 characters.")})
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
     statement.status = StatementStatus.ACCEPTED if accept else StatementStatus.REJECTED
     statement.save(update_fields=["status"])
@@ -117,7 +142,10 @@ def translate(*, statement: Statement, language: str, text: str, by) -> Translat
     """Add or correct a statement's translation, checked by the staff member saving it."""
     text = " ".join((text or "").split())
     if not text or len(text) > MAX_STATEMENT:
-        raise ValidationError(_("A translation needs between 1 and 500 characters."))
+        raise ValidationError({"text": _("A translation needs between 1 and 500 characters.")})
+    _require_visible("text", text)
+    if language == statement.language:
+        raise ValidationError({"language": _("The statement is already written in this language.")})
     translation, _created = Translation.objects.update_or_create(
         statement=statement,
         language=language,
@@ -132,6 +160,8 @@ def join(*, conversation: Conversation, person) -> Participant:
     """A named participant: the person's own place in the conversation."""
     if conversation.anonymity != Anonymity.NAMED:
         raise ValidationError(_("This conversation is joined through an invitation link."))
+    if person is None:
+        raise ValidationError(_("Only people on the roster vote in a named conversation."))
     participant, _created = Participant.objects.get_or_create(
         conversation=conversation,
         person=person,
@@ -144,11 +174,23 @@ def join(*, conversation: Conversation, person) -> Participant:
     return participant
 
 
+def _place(conversation: Conversation, participant: Participant | None, person) -> Participant:
+    """The participant acting: an invitation link's, or the person's own place, made on
+    their first vote, statement or answer (opening the page writes nothing)."""
+    if participant is not None:
+        if participant.conversation_id != conversation.pk:
+            raise ValidationError(_("This invitation link belongs to another conversation."))
+        return participant
+    return join(conversation=conversation, person=person)
+
+
 @transaction.atomic
 def create_invitation_links(*, conversation: Conversation, count: int, by) -> list[Participant]:
     """Pseudonymous places: each link is a participant with no name attached."""
     if not 1 <= count <= 500:
-        raise ValidationError(_("Make between 1 and 500 links at a time."))
+        raise ValidationError({"count": _("Make between 1 and 500 links at a time.")})
+    if conversation.anonymity != Anonymity.PSEUDONYMOUS:
+        raise ValidationError(_("Invitation links are for pseudonymous conversations."))
     start = conversation.participants.count()
     participants = [
         Participant(conversation=conversation, label=_("Link %(n)s") % {"n": start + i + 1})
@@ -160,86 +202,200 @@ def create_invitation_links(*, conversation: Conversation, count: int, by) -> li
 
 
 @transaction.atomic
-def declare_attributes(*, participant: Participant, country: str, track: str, sector: str):
+def submit_statement(
+    *,
+    conversation: Conversation,
+    text: str,
+    language: str,
+    participant: Participant | None = None,
+    person=None,
+) -> Statement:
+    """A participant's statement, waiting for moderation. A member's first statement
+    makes their place in the conversation; a refused one leaves nothing behind."""
+    author = _place(conversation, participant, person)
+    return add_statement(
+        conversation=conversation, text=text, language=language, by=None, author=author
+    )
+
+
+@transaction.atomic
+def declare_attributes(
+    *,
+    conversation: Conversation,
+    country: str,
+    track: str,
+    sector: str,
+    participant: Participant | None = None,
+    person=None,
+) -> Participant:
     """What a participant chooses to declare; used in aggregate only."""
+    participant = _place(conversation, participant, person)
     participant.country, participant.track, participant.sector = country, track, sector
     participant.full_clean(exclude=["person", "conversation"])
     participant.save(update_fields=["country", "track", "sector"])
     return participant
 
 
-def cast_vote(*, participant: Participant, statement: Statement, value: int, language: str):
-    """Record a vote at once; a changed vote replaces the old one."""
+@transaction.atomic
+def cast_vote(
+    *,
+    conversation: Conversation,
+    statement: Statement,
+    value: int,
+    language: str,
+    participant: Participant | None = None,
+    person=None,
+) -> Vote:
+    """Record a vote at once; a changed vote replaces the old one. A member's first vote
+    makes their place in the conversation; a refused vote leaves nothing behind."""
     if value not in (-1, 0, 1):
         raise ValidationError(_("A vote is agree, disagree or pass."))
-    if statement.conversation_id != participant.conversation_id:
+    if statement.conversation_id != conversation.pk:
         raise ValidationError(_("This statement belongs to another conversation."))
     if statement.status != StatementStatus.ACCEPTED:
         raise ValidationError(_("This statement is not open for votes."))
-    conversation = participant.conversation
     if not conversation.is_open:
         raise ValidationError(_("This conversation is closed."))
+    participant = _place(conversation, participant, person)
     languages = {statement.language, *statement.translations.values_list("language", flat=True)}
     if language not in languages:
         language = statement.language
-    with transaction.atomic():
-        vote, _created = Vote.objects.update_or_create(
-            participant=participant,
-            statement=statement,
-            defaults={"value": value, "language": language, "updated_at": timezone.now()},
-        )
+    vote, _created = Vote.objects.update_or_create(
+        participant=participant,
+        statement=statement,
+        defaults={"value": value, "language": language, "updated_at": timezone.now()},
+    )
     schedule_analysis(conversation)
     return vote
 
 
-def schedule_analysis(conversation: Conversation) -> bool:
-    """Ask for the map to be redrawn shortly, once for a burst of votes."""
-    from kenesh.deliberation.tasks import analyze_conversation
-
+def schedule_analysis(conversation: Conversation) -> AnalysisRun | None:
+    """Ask for the map to be redrawn shortly, once for a burst of votes: the first vote
+    of a burst queues a run ANALYSIS_DELAY later; the votes after it join that run."""
     now = timezone.now()
     pending = conversation.analysis_requested_at
-    if pending is not None and now - pending < ANALYSIS_DELAY * 4:
-        return False
+    if pending is not None and now - pending < ANALYSIS_PATIENCE:
+        return None
     updated = Conversation.objects.filter(pk=conversation.pk, analysis_requested_at=pending).update(
         analysis_requested_at=now
     )
     if not updated:
-        return False  # another request got there first
+        return None  # another request got there first
     conversation.analysis_requested_at = now
+    run = AnalysisRun.objects.create(
+        conversation=conversation, reason=AnalysisRun.Reason.VOTES, requested_at=now
+    )
+    _enqueue(run, delay=ANALYSIS_DELAY)
+    return run
+
+
+@transaction.atomic
+def request_analysis(
+    *, conversation: Conversation, by, reason: str = AnalysisRun.Reason.REDRAW
+) -> AnalysisRun:
+    """Ask for the map to be redrawn now, by a background worker. A run still waiting in
+    the queue serves the request instead of a second one."""
+    waiting = (
+        AnalysisRun.objects.select_for_update()
+        .filter(
+            conversation=conversation,
+            status=AnalysisRun.Status.QUEUED,
+            requested_at__gte=timezone.now() - ANALYSIS_PATIENCE,
+        )
+        .first()
+    )
+    if waiting is not None:
+        return waiting
+    run = AnalysisRun.objects.create(conversation=conversation, reason=reason, requested_by=by)
+    log_action(conversation, "deliberation.analysis.requested", by=by, data={"reason": reason})
+    _enqueue(run)
+    return run
+
+
+def _enqueue(run: AnalysisRun, *, delay: datetime.timedelta | None = None) -> None:
+    """Hand the run to the task queue once the transaction that made it commits."""
+    from kenesh.deliberation.tasks import analyze_conversation
+
     task = analyze_conversation
-    if task.get_backend().supports_defer:
-        task = task.using(run_after=now + ANALYSIS_DELAY)
-    transaction.on_commit(lambda: task.enqueue(conversation.pk))
-    return True
+    if delay is not None and task.get_backend().supports_defer:
+        task = task.using(run_after=run.requested_at + delay)
+
+    def send():
+        try:
+            result = task.enqueue(run.conversation_id, run.pk)
+        except Exception:
+            logger.exception(
+                "The analysis of conversation %s could not be queued.", run.conversation_id
+            )
+            _finish(run, AnalysisRun.Status.FAILED, message="The task queue refused the job.")
+            Conversation.objects.filter(pk=run.conversation_id).update(analysis_requested_at=None)
+            return
+        AnalysisRun.objects.filter(pk=run.pk).update(task_id=str(result.id)[:64])
+
+    transaction.on_commit(send)
 
 
-def run_analysis(*, conversation: Conversation) -> Analysis:
-    """Map the conversation's opinions from its votes and keep a snapshot."""
+def _finish(run: AnalysisRun, status: str, *, analysis=None, message: str = "") -> None:
+    AnalysisRun.objects.filter(pk=run.pk).update(
+        status=status, analysis=analysis, message=message[:300], finished_at=timezone.now()
+    )
+
+
+def bootstrap_replicates() -> int | None:
+    """Replicates for the groups' stability: ``KENESH_OPINION_BOOTSTRAP`` when set (0 turns
+    it off), else the opinion package's own rule."""
+    value = getattr(settings, "KENESH_OPINION_BOOTSTRAP", None)
+    return None if value in (None, "") else int(value)
+
+
+def run_analysis(
+    *, conversation: Conversation, run: AnalysisRun | None = None, bootstrap: int | None = None
+) -> Analysis:
+    """Map the conversation's opinions from its votes and keep a snapshot. With ``run``,
+    record on it that the work started, finished or failed, for the page to show."""
     from kenesh.deliberation.queries import analysis_input, serialize
 
     started = time.perf_counter()
-    rows, attributes, excluded = analysis_input(conversation)
-    participants = len({p for p, _s, _v in rows})
-    state, result, message = Analysis.State.DONE, {}, ""
-    try:
-        opinion_map = opinion.analyze(
-            [p for p, _s, _v in rows],
-            [s for _p, s, _v in rows],
-            [v for _p, _s, v in rows],
-            attributes=attributes,
-            exclude_statements=excluded,
+    if run is not None:
+        AnalysisRun.objects.filter(pk=run.pk).update(
+            status=AnalysisRun.Status.RUNNING, started_at=timezone.now()
         )
-        result = serialize(opinion_map)
-    except opinion.NotEnoughVotes as error:
-        state, message = Analysis.State.NOT_ENOUGH, str(error)
-    analysis = Analysis.objects.create(
-        conversation=conversation,
-        state=state,
-        votes=len(rows),
-        participants=participants,
-        result=result,
-        message=message[:300],
-        seconds=time.perf_counter() - started,
-    )
+    try:
+        rows, attributes, excluded = analysis_input(conversation)
+        participants = len({p for p, _s, _v in rows})
+        state, result, message = Analysis.State.DONE, {}, ""
+        try:
+            opinion_map = opinion.analyze(
+                [p for p, _s, _v in rows],
+                [s for _p, s, _v in rows],
+                [v for _p, _s, v in rows],
+                attributes=attributes,
+                exclude_statements=excluded,
+                bootstrap=bootstrap if bootstrap is not None else bootstrap_replicates(),
+            )
+            result = serialize(opinion_map)
+        except opinion.NotEnoughVotes as error:
+            state, message = Analysis.State.NOT_ENOUGH, str(error)
+        analysis = Analysis.objects.create(
+            conversation=conversation,
+            state=state,
+            votes=len(rows),
+            participants=participants,
+            result=result,
+            message=message[:300],
+            seconds=time.perf_counter() - started,
+        )
+    except Exception as error:
+        if run is not None:
+            _finish(run, AnalysisRun.Status.FAILED, message=f"{type(error).__name__}: {error}")
+        Conversation.objects.filter(pk=conversation.pk).update(analysis_requested_at=None)
+        raise
+    if run is not None:
+        _finish(run, AnalysisRun.Status.DONE, analysis=analysis)
     Conversation.objects.filter(pk=conversation.pk).update(analysis_requested_at=None)
     return analysis
+
+
+def record_export(*, conversation: Conversation, fmt: str, by) -> None:
+    """Leave an audit entry for an export of the conversation's votes or results."""
+    log_action(conversation, "deliberation.conversation.exported", by=by, data={"format": fmt})

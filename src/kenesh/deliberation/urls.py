@@ -14,5 +14,6 @@ urlpatterns = [
     path("<uuid:code>/vote/", views.vote, name="vote"),
     path("<uuid:code>/results/", views.results, name="results"),
     path("<uuid:code>/results/analyze/", views.analyze_now, name="analyze"),
+    path("<uuid:code>/results/progress/", views.analysis_progress, name="analysis-progress"),
     path("<uuid:code>/export.<str:fmt>", views.export, name="export"),
 ]

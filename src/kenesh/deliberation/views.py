@@ -1,49 +1,69 @@
-import csv
 import io
 import json
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kenesh.access.decorators import public, requires
+from kenesh.core.exports import safe_writer
+from kenesh.core.forms import add_service_errors
 from kenesh.deliberation import polis, queries, services
 from kenesh.deliberation.forms import (
     AttributesForm,
     ConversationForm,
     LinksForm,
+    ModerationForm,
     PolisImportForm,
     StatementForm,
     TranslationForm,
+    VoteForm,
 )
-from kenesh.deliberation.models import Conversation, Participant, Statement, StatementStatus
-from kenesh.deliberation.rules import get_conversation_for
+from kenesh.deliberation.models import AnalysisRun, Participant, StatementStatus
+from kenesh.deliberation.rules import (
+    can_see_conversation,
+    get_conversation_for,
+    invitation_in,
+    may_vote,
+    remember_invitation,
+)
 from kenesh.people.queries import SMALL_CELL
 
 
-def _session_key(conversation) -> str:
-    return f"kenesh-participant-{conversation.code}"
+class SignInFirst(Exception):
+    """An anonymous visitor with no invitation link for the conversation."""
 
 
-def participant_for(request, conversation) -> Participant | None:
-    """The participant voting here: from an invitation link held in the session, or the
-    signed-in member's own place (made on first visit where they may join)."""
-    code = request.session.get(_session_key(conversation))
-    if code:
-        participant = Participant.objects.filter(conversation=conversation, code=code).first()
-        if participant is not None:
-            return participant
-    user = request.user
-    if user.is_authenticated and user.has_perm("deliberation.vote", conversation):
-        person = getattr(user, "person", None)
-        if person is not None and conversation.anonymity == "named":
-            return services.join(conversation=conversation, person=person)
-    return None
+def _reach(request, code, *, to: str):
+    """The conversation for a page that invitation links open too: anonymous visitors
+    without a link are sent to sign in, as on every other page."""
+    try:
+        return get_conversation_for(request.user, code, to=to, session=request.session)
+    except Http404:
+        if not request.user.is_authenticated:
+            raise SignInFirst from None
+        raise
+
+
+def _voter(request, conversation) -> tuple[Participant | None, object]:
+    """Who votes here: the participant of an invitation link held in this session, or
+    the signed-in member's own place (None until their first vote) and their person."""
+    invited = invitation_in(request.session, conversation)
+    if invited is not None:
+        return invited, None
+    person = getattr(request.user, "person", None)
+    participant = (
+        Participant.objects.filter(conversation=conversation, person=person).first()
+        if person is not None
+        else None
+    )
+    return participant, person
 
 
 @requires("deliberation.view_conversations")
@@ -59,16 +79,17 @@ def conversation_list(request):
 def conversation_detail(request, code):
     conversation = get_conversation_for(request.user, code)
     can_manage = request.user.has_perm("deliberation.manage")
+    can_vote = may_vote(request.user, conversation)
     return render(
         request,
         "deliberation/conversation_detail.html",
         {
             "conversation": conversation,
             "analysis": queries.latest_analysis(conversation),
-            "can_vote": request.user.has_perm("deliberation.vote", conversation),
+            "can_vote": can_vote,
             "can_manage": can_manage,
             "statements": conversation.statements.filter(status=StatementStatus.ACCEPTED)
-            if can_manage or request.user.has_perm("deliberation.vote", conversation)
+            if can_manage or can_vote
             else [],
             "pending": conversation.statements.filter(status=StatementStatus.PENDING).count()
             if can_manage
@@ -79,11 +100,15 @@ def conversation_detail(request, code):
 
 @requires("deliberation.manage")
 def conversation_create(request):
-    form = ConversationForm(request.POST or None)
+    form = ConversationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        conversation = services.create_conversation(by=request.user, **form.cleaned_data)
-        messages.success(request, _("The conversation was opened. Add seed statements."))
-        return redirect("deliberation:statements", code=conversation.code)
+        try:
+            conversation = services.create_conversation(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The conversation was opened. Add seed statements."))
+            return redirect("deliberation:statements", code=conversation.code)
     return render(request, "deliberation/conversation_form.html", {"form": form})
 
 
@@ -91,47 +116,78 @@ def conversation_create(request):
 def statements_manage(request, code):
     """Seed statements, the moderation queue and translations, for staff."""
     conversation = get_conversation_for(request.user, code, to="manage")
+    post = request.POST if request.method == "POST" else {}
     form = StatementForm(
-        request.POST if "seed" in request.POST else None,
-        initial={"language": conversation.language},
+        post if "seed" in post else None, initial={"language": conversation.language}
     )
-    translation_form = TranslationForm(request.POST if "translate" in request.POST else None)
-    if request.method == "POST":
+    translation_form = TranslationForm(post if "translate" in post else None)
+    status = 200
+    if "seed" in post and form.is_valid():
         try:
-            if "seed" in request.POST and form.is_valid():
-                services.add_statement(
-                    conversation=conversation, by=request.user, author=None, **form.cleaned_data
+            services.add_statement(
+                conversation=conversation, by=request.user, author=None, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The statement was added."))
+            return redirect("deliberation:statements", code=code)
+    elif "translate" in post:
+        if translation_form.is_valid():
+            data = translation_form.cleaned_data
+            statement = conversation.statements.filter(number=data["statement"]).first()
+            if statement is None:
+                translation_form.add_error(
+                    "statement", _("This conversation has no statement with this number.")
                 )
-                messages.success(request, _("The statement was added."))
-                return redirect("deliberation:statements", code=code)
-            if "translate" in request.POST and translation_form.is_valid():
-                data = translation_form.cleaned_data
-                statement = conversation.statements.filter(number=data["statement"]).first()
-                if statement is None:
-                    translation_form.add_error("statement", _("No statement has this number."))
-                else:
+                status = 404
+            else:
+                try:
                     services.translate(
                         statement=statement,
                         language=data["language"],
                         text=data["text"],
                         by=request.user,
                     )
+                except ValidationError as error:
+                    add_service_errors(translation_form, error)
+                else:
                     messages.success(request, _("The translation was saved."))
                     return redirect("deliberation:statements", code=code)
-            if "moderate" in request.POST:
-                statement = get_object_or_404(
-                    Statement, conversation=conversation, code=request.POST.get("statement")
+        elif translation_form.has_error("statement"):
+            status = 400
+    elif "moderate" in post:
+        moderation = ModerationForm(post)
+        if not moderation.is_valid():
+            status = 400
+            problems = [e for errors in moderation.errors.values() for e in errors]
+            if moderation.has_error("statement"):
+                problems = [_("That statement could not be read; nothing was recorded.")]
+            messages.error(request, " ".join(problems))
+        else:
+            statement = conversation.statements.filter(
+                code=moderation.cleaned_data["statement"]
+            ).first()
+            if statement is None:
+                status = 404
+                messages.error(
+                    request,
+                    _("This conversation has no such statement; nothing was recorded."),
                 )
-                services.moderate(
-                    statement=statement,
-                    accept=request.POST["moderate"] == "accept",
-                    reason=request.POST.get("reason", "")[:300],
-                    by=request.user,
-                )
-                messages.success(request, _("The moderation was recorded."))
-                return redirect("deliberation:statements", code=code)
-        except ValidationError as error:
-            (form if "seed" in request.POST else translation_form).add_error(None, error)
+            else:
+                try:
+                    services.moderate(
+                        statement=statement,
+                        accept=moderation.accept,
+                        reason=moderation.cleaned_data["reason"],
+                        by=request.user,
+                    )
+                except ValidationError as error:
+                    status = 400
+                    messages.error(request, " ".join(error.messages))
+                else:
+                    messages.success(request, _("The moderation was recorded."))
+                    return redirect("deliberation:statements", code=code)
     statements = conversation.statements.prefetch_related("translations", "moderations__by")
     return render(
         request,
@@ -143,6 +199,7 @@ def statements_manage(request, code):
             "pending": [s for s in statements if s.status == StatementStatus.PENDING],
             "statements": [s for s in statements if s.status != StatementStatus.PENDING],
         },
+        status=status,
     )
 
 
@@ -156,7 +213,7 @@ def links(request, code):
                 conversation=conversation, count=form.cleaned_data["count"], by=request.user
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The links were made. Hand each one to one person."))
             return redirect("deliberation:links", code=code)
@@ -179,96 +236,83 @@ def join_link(request, token):
     participant = Participant.objects.filter(token=token).select_related("conversation").first()
     if participant is None or participant.person_id is not None:
         raise Http404
-    request.session[_session_key(participant.conversation)] = str(participant.code)
+    remember_invitation(request.session, participant)
     return redirect("deliberation:vote", code=participant.conversation.code)
 
 
 def _vote_context(request, conversation, participant, **extra):
-    statement = queries.next_statement(participant)
+    seed = request.user.pk or 0
+    statement = queries.next_statement(conversation, participant, seed=seed)
     text, language = (None, None)
     if statement is not None:
         text, language = queries.text_in(statement, (get_language() or "en")[:2])
+    accepted = conversation.statements.filter(status=StatementStatus.ACCEPTED)
     return {
         "conversation": conversation,
         "participant": participant,
         "statement": statement,
         "text": text,
         "language": language,
-        "voted": participant.votes.count(),
-        "remaining": conversation.statements.filter(status=StatementStatus.ACCEPTED)
-        .exclude(votes__participant=participant)
-        .count(),
+        "voted": participant.votes.count() if participant is not None else 0,
+        "remaining": (
+            accepted.exclude(votes__participant=participant) if participant else accepted
+        ).count(),
         **extra,
     }
 
 
 @public
 def vote(request, code):
-    """One statement at a time; each vote is saved at once (htmx swaps the card)."""
-    conversation = get_object_or_404(Conversation, code=code)
-    participant = participant_for(request, conversation)
-    if participant is None:
-        if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
-            return redirect_to_login(request.get_full_path())
-        raise Http404
-    error = None
+    """One statement at a time; each vote is saved at once (htmx swaps the card).
+    Opening the page writes nothing: a member's place is made by their first vote,
+    statement or answer."""
+    try:
+        conversation = _reach(request, code, to="vote")
+    except SignInFirst:
+        return redirect_to_login(request.get_full_path())
+    participant, person = _voter(request, conversation)
     if request.method == "POST" and "value" in request.POST:
-        statement = Statement.objects.filter(code=request.POST.get("statement")).first()
-        try:
-            value = int(request.POST.get("value", ""))
-        except ValueError:
-            value = None
-        try:
-            if statement is None or value is None:
-                raise ValidationError(_("That vote could not be read; nothing was recorded."))
-            services.cast_vote(
-                participant=participant,
-                statement=statement,
-                value=value,
-                language=request.POST.get("language", ""),
-            )
-        except ValidationError as problem:
-            error = " ".join(problem.messages)
-        if request.htmx:
-            return render(
-                request,
-                "deliberation/vote_card.html",
-                _vote_context(request, conversation, participant, error=error),
-            )
-        if error:
-            messages.error(request, error)
-        return redirect("deliberation:vote", code=code)
+        return _record_vote(request, conversation, participant, person)
+    post = request.POST if request.method == "POST" else {}
     statement_form = StatementForm(
-        request.POST if "submit" in request.POST else None,
+        post if "submit" in post else None,
         initial={"language": (get_language() or conversation.language)[:2]},
     )
+    declared = participant or person
     attributes_form = AttributesForm(
-        request.POST if "declare" in request.POST else None,
+        post if "declare" in post else None,
         initial={
-            "country": participant.country,
-            "track": participant.track,
-            "sector": participant.sector,
+            "country": getattr(declared, "country", ""),
+            "track": getattr(declared, "track", ""),
+            "sector": getattr(declared, "sector", ""),
         },
     )
-    if request.method == "POST" and "submit" in request.POST and statement_form.is_valid():
+    if "submit" in post and statement_form.is_valid():
         try:
-            services.add_statement(
+            services.submit_statement(
                 conversation=conversation,
-                author=participant,
-                by=None,
+                participant=participant,
+                person=person,
                 **statement_form.cleaned_data,
             )
         except ValidationError as problem:
-            statement_form.add_error("text", problem)
+            add_service_errors(statement_form, problem)
         else:
             messages.success(request, _("Thank you. Your statement will appear after moderation."))
             return redirect("deliberation:vote", code=code)
-    if request.method == "POST" and "declare" in request.POST and attributes_form.is_valid():
-        services.declare_attributes(participant=participant, **attributes_form.cleaned_data)
-        messages.success(request, _("Saved. These answers are used only in totals."))
-        return redirect("deliberation:vote", code=code)
+    if "declare" in post and attributes_form.is_valid():
+        try:
+            services.declare_attributes(
+                conversation=conversation,
+                participant=participant,
+                person=person,
+                **attributes_form.cleaned_data,
+            )
+        except ValidationError as problem:
+            add_service_errors(attributes_form, problem)
+        else:
+            messages.success(request, _("Saved. These answers are used only in totals."))
+            return redirect("deliberation:vote", code=code)
     return render(
         request,
         "deliberation/vote.html",
@@ -278,14 +322,68 @@ def vote(request, code):
             participant,
             statement_form=statement_form,
             attributes_form=attributes_form,
-            error=error,
         ),
     )
 
 
-@requires("deliberation.view_conversations")
+def _record_vote(request, conversation, participant, person):
+    """A vote from the card. A vote that cannot be read is a 400, one for a statement
+    this conversation does not have a 404; either way nothing is recorded and the card
+    says why."""
+    form = VoteForm(request.POST)
+    error, status = None, 200
+    if not form.is_valid():
+        error = " ".join(e for errors in form.errors.values() for e in errors)
+        status = 400
+    else:
+        statement = form.statement_in(conversation)
+        if statement is None:
+            error = _("This conversation has no such statement; nothing was recorded.")
+            status = 404
+        else:
+            try:
+                participant = services.cast_vote(
+                    conversation=conversation,
+                    statement=statement,
+                    value=form.cleaned_data["value"],
+                    language=form.cleaned_data["language"],
+                    participant=participant,
+                    person=person,
+                ).participant
+            except ValidationError as problem:
+                error = " ".join(problem.messages)
+                status = 400
+    if request.htmx:
+        return render(
+            request,
+            "deliberation/vote_card.html",
+            _vote_context(request, conversation, participant, error=error),
+            status=status,
+        )
+    if error is None:
+        return redirect("deliberation:vote", code=conversation.code)
+    return render(
+        request,
+        "deliberation/vote.html",
+        _vote_context(
+            request,
+            conversation,
+            participant,
+            error=error,
+            statement_form=StatementForm(initial={"language": conversation.language}),
+            attributes_form=AttributesForm(),
+        ),
+        status=status,
+    )
+
+
+@public
 def results(request, code):
-    conversation = get_conversation_for(request.user, code)
+    """The map, for those who see the conversation and for invitation-link holders."""
+    try:
+        conversation = _reach(request, code, to="view")
+    except SignInFirst:
+        return redirect_to_login(request.get_full_path())
     exact = request.user.has_perm("deliberation.view_exact_results")
     analysis = queries.latest_analysis(conversation)
     context = {
@@ -294,29 +392,59 @@ def results(request, code):
         "exact": exact,
         "small_cell": SMALL_CELL,
         "can_manage": request.user.has_perm("deliberation.manage"),
+        # Invitation-link holders go back to voting: the conversation's own page is
+        # for those who may know it.
+        "detail_link": can_see_conversation.test(request.user, conversation),
+        "progress": queries.analysis_progress(conversation),
     }
     if analysis is not None and analysis.state == "done":
         context.update(queries.results_view(conversation, analysis.result, exact=exact))
     return render(request, "deliberation/results.html", context)
 
 
+@public
+def analysis_progress(request, code):
+    """How the latest redraw stands, polled by the results page while it is not
+    finished. ``seen`` is the status the page shows: while unchanged, nothing is sent
+    (204), so screen readers hear each change once."""
+    try:
+        conversation = _reach(request, code, to="view")
+    except SignInFirst:
+        return redirect_to_login(request.get_full_path())
+    progress = queries.analysis_progress(conversation)
+    if progress is not None and request.GET.get("seen") == progress.status:
+        return HttpResponse(status=204)
+    return render(
+        request,
+        "deliberation/analysis_progress.html",
+        {
+            "conversation": conversation,
+            "progress": progress,
+            "polled": True,
+            "can_manage": request.user.has_perm("deliberation.manage"),
+        },
+    )
+
+
 @require_POST
 @requires("deliberation.manage")
 def analyze_now(request, code):
     conversation = get_conversation_for(request.user, code, to="manage")
-    analysis = services.run_analysis(conversation=conversation)
-    if analysis.state == "done":
-        messages.success(
-            request, _("The map was redrawn from %(n)s votes.") % {"n": analysis.votes}
-        )
-    else:
-        messages.warning(request, _("Not enough votes yet to find groups."))
+    services.request_analysis(conversation=conversation, by=request.user)
+    messages.info(
+        request, _("The map is being redrawn in the background; this page shows how it goes.")
+    )
     return redirect("deliberation:results", code=code)
+
+
+EXPORTS = {"polis.zip", "json", "csv"}
 
 
 @requires("deliberation.manage")
 def export(request, code, fmt):
     conversation = get_conversation_for(request.user, code, to="manage")
+    if fmt not in EXPORTS:
+        raise Http404
     analysis = queries.latest_analysis(conversation)
     if fmt == "polis.zip":
         response = HttpResponse(polis.polis_export(conversation), content_type="application/zip")
@@ -333,45 +461,52 @@ def export(request, code, fmt):
         response = HttpResponse(
             json.dumps(body, ensure_ascii=False, indent=1), content_type="application/json"
         )
-    elif fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            [
-                "number",
-                "statement",
-                "group_informed_consensus",
-                "bridging",
-                "consensus",
-                "representative_of_groups",
-            ]
-        )
-        result = analysis.result
-        reps = {}
-        for group, rows in result.get("representative", {}).items():
-            for row in rows:
-                reps.setdefault(row["statement"], []).append(f"{group}:{row['direction']}")
-        for statement in conversation.statements.filter(status=StatementStatus.ACCEPTED):
-            key = str(statement.number)
-            writer.writerow(
-                [
-                    statement.number,
-                    statement.text,
-                    result["group_consensus"].get(key, ""),
-                    result["bridging"].get(key, ""),
-                    statement.number in result["consensus"],
-                    " ".join(reps.get(statement.number, [])),
-                ]
-            )
-        response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     else:
-        raise Http404
+        response = HttpResponse(
+            "\ufeff" + _results_csv(conversation, analysis.result),
+            content_type="text/csv; charset=utf-8",
+        )
+    services.record_export(conversation=conversation, fmt=fmt, by=request.user)
     response["Content-Disposition"] = f'attachment; filename="kenesh-{conversation.code}.{fmt}"'
     return response
 
 
+def _results_csv(conversation, result: dict) -> str:
+    out = io.StringIO()
+    writer = safe_writer(out)
+    writer.writerow(
+        [
+            "number",
+            "statement",
+            "group_informed_consensus",
+            "bridging",
+            "consensus",
+            "representative_of_groups",
+        ]
+    )
+    reps = {}
+    for group, rows in result.get("representative", {}).items():
+        for row in rows:
+            reps.setdefault(row["statement"], []).append(f"{group}:{row['direction']}")
+    for statement in conversation.statements.filter(status=StatementStatus.ACCEPTED):
+        key = str(statement.number)
+        writer.writerow(
+            [
+                statement.number,
+                statement.text,
+                result["group_consensus"].get(key, ""),
+                result["bridging"].get(key, ""),
+                statement.number in result["consensus"],
+                " ".join(reps.get(statement.number, [])),
+            ]
+        )
+    return out.getvalue()
+
+
 @requires("deliberation.manage")
 def polis_import(request):
+    """The files are read and checked here (a bad one changes nothing); the map is then
+    drawn by a background worker, its progress shown on the results page."""
     form = PolisImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -382,9 +517,14 @@ def polis_import(request):
                 by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
-            services.run_analysis(conversation=conversation)
-            messages.success(request, _("The conversation was imported and analysed."))
+            services.request_analysis(
+                conversation=conversation, by=request.user, reason=AnalysisRun.Reason.IMPORT
+            )
+            messages.success(
+                request,
+                _("The conversation was imported; its map is being drawn in the background."),
+            )
             return redirect("deliberation:results", code=conversation.code)
     return render(request, "deliberation/polis_import.html", {"form": form})

@@ -8,4 +8,6 @@ os.environ.setdefault("KENESH_SECRET_KEY", "test-only-secret-key-not-for-product
 os.environ.setdefault("KENESH_DATA_DIR", tempfile.mkdtemp(prefix="kenesh-test-"))
 # Background tasks run at once in tests, in the test's own transaction.
 os.environ.setdefault("KENESH_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+# Opinion maps in tests skip the stability bootstrap; the tests about stability ask for it.
+os.environ.setdefault("KENESH_OPINION_BOOTSTRAP", "0")
 os.makedirs(os.path.join(os.environ["KENESH_DATA_DIR"], "static"), exist_ok=True)

@@ -16,4 +16,14 @@
       button.click();
     }
   });
+  // A refused vote comes back as 400 or 404 with the card saying why: show that card
+  // (htmx leaves 4xx answers out by default, which would look like nothing happened).
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr && event.detail.xhr.status;
+    var target = event.detail.target;
+    if ((status === 400 || status === 404) && target && target.id === "vote-card") {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
 })();
