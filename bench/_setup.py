@@ -12,6 +12,11 @@ def demo_database(scale: int, database_url: str | None = None):
     data_dir = tempfile.mkdtemp(prefix="kenesh-bench-")
     os.environ["KENESH_DATA_DIR"] = data_dir
     os.environ.setdefault("KENESH_SECRET_KEY", "bench-only-secret-key")
+    # Pages are measured, not the worker: background tasks run where they are queued,
+    # and /healthz (the baseline) needs no worker.
+    os.environ.setdefault(
+        "KENESH_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+    )
     if database_url:
         os.environ["KENESH_DATABASE_URL"] = database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "kenesh.settings"
@@ -30,10 +35,50 @@ def demo_database(scale: int, database_url: str | None = None):
     call_command("migrate", interactive=False, verbosity=0)
     started = time.perf_counter()
     result = load_demo(scale=scale)
+    loaded = time.perf_counter() - started
+    pages = open_every_list_page()
     return (
         f"demo at scale {scale}: {result.people} people on {connection.vendor}, "
-        f"loaded in {time.perf_counter() - started:.1f} s"
+        f"loaded in {loaded:.1f} s; {pages} list pages opened as every role"
     )
+
+
+DEMO_LOGINS = ("admin", "staff", "mentor", "expert", "young", "donor")
+
+
+def list_page_urls() -> list[str]:
+    """Every page of the platform that takes no object: the lists, overviews and forms."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, prefix="/"):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace != "admin":
+                    yield from walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern) and not entry.pattern.converters:
+                yield prefix + str(entry.pattern)
+
+    return sorted(set(walk(get_resolver().url_patterns)))
+
+
+def open_every_list_page() -> int:
+    """Open every list page as every demo login; stop the benchmark on any server error,
+    so that a page that only fails at scale (a query too large for SQLite) is caught."""
+    failures = []
+    urls = list_page_urls()
+    for username in DEMO_LOGINS:
+        client = client_for(username)
+        for url in urls:
+            try:
+                status = client.get(url).status_code
+            except Exception as error:  # the test client re-raises the view's exception
+                failures.append(f"{username} {url}: {type(error).__name__}: {error}")
+                continue
+            if status >= 500:
+                failures.append(f"{username} {url}: {status}")
+    if failures:
+        raise SystemExit("List pages failing at this scale:\n" + "\n".join(failures))
+    return len(urls)
 
 
 def client_for(username: str):

@@ -147,9 +147,11 @@ def test_decisions_are_logged_by_team_members_only(login, exercise):
     assert Decision.objects.get().team.members.filter(
         participation__person__user__username="young_expert"
     )
-    # An inject not yet released cannot be answered; an empty decision is refused.
-    assert young.post(play, {"text": "Too early", "inject": inject.pk}).status_code == 200
+    # An inject not yet released cannot be answered (it was never offered); an empty
+    # or invisible decision is refused.
+    assert young.post(play, {"text": "Too early", "inject": inject.code}).status_code == 400
     assert young.post(play, {"text": ""}).status_code == 200
+    assert young.post(play, {"text": "\u200b\u2060"}).status_code == 200
     assert Decision.objects.count() == 1
     # Someone outside the teams cannot log a decision.
     assert login("observer").post(play, {"text": "Hello"}).status_code == 403
@@ -167,3 +169,58 @@ def test_debrief_shows_decisions_by_team(login, exercise):
         .content.decode()
     )
     assert "Share data." in page
+
+
+def test_an_inject_released_after_the_page_opened_can_be_answered(login, exercise):
+    scenario, inject = exercise
+    code = scenario.convening.code
+    login("staff").post(f"/convenings/{code}/simulation/teams/")
+    play = f"/convenings/{code}/simulation/"
+    young = login("young_expert")
+    opened = young.get(play)
+    assert str(inject.code) not in opened.content.decode()  # not offered yet
+    assert opened.context["released"] == 0
+    login("mentor").post(f"/convenings/{code}/simulation/injects/{inject.code}/release/")
+    # The screen's poll (still showing none) gets the new choice, swapped in out of band.
+    feed = young.get(f"/convenings/{code}/simulation/injects/", {"released": "0", "inject": ""})
+    text = feed.content.decode()
+    assert 'hx-swap-oob="true"' in text
+    assert f'<option value="{inject.code}">Drought</option>' in text
+    # A decision sent from the page opened before the release is accepted.
+    response = young.post(play, {"text": "Open the reservoir.", "inject": str(inject.code)})
+    assert response.status_code == 302
+    assert Decision.objects.get().inject == inject
+
+
+def test_the_poll_keeps_the_players_choice_and_stays_quiet_when_nothing_is_new(login, exercise):
+    scenario, inject = exercise
+    code = scenario.convening.code
+    login("staff").post(f"/convenings/{code}/simulation/teams/")
+    login("mentor").post(f"/convenings/{code}/simulation/injects/{inject.code}/release/")
+    second = Inject.objects.create(
+        scenario=scenario, order=2, planned_minute=20, title="Power cuts", body="Dark."
+    )
+    login("mentor").post(f"/convenings/{code}/simulation/injects/{second.code}/release/")
+    feed = f"/convenings/{code}/simulation/injects/"
+    young = login("young_expert")
+    text = young.get(feed, {"released": "1", "inject": str(inject.code)}).content.decode()
+    assert f'<option value="{inject.code}" selected>Drought</option>' in text
+    assert f'<option value="{second.code}">Power cuts</option>' in text
+    # Nothing new since the screen last asked: the form is left alone.
+    assert "hx-swap-oob" not in young.get(feed, {"released": "2"}).content.decode()
+    # Someone outside the teams has no decision form to refresh.
+    assert "hx-swap-oob" not in login("staff").get(feed, {"released": "0"}).content.decode()
+
+
+def test_an_inject_not_yet_released_is_refused(login, exercise):
+    scenario, _ = exercise
+    code = scenario.convening.code
+    login("staff").post(f"/convenings/{code}/simulation/teams/")
+    later = Inject.objects.create(
+        scenario=scenario, order=2, planned_minute=30, title="Secret next step", body="Later."
+    )
+    response = login("young_expert").post(
+        f"/convenings/{code}/simulation/", {"text": "We know.", "inject": str(later.code)}
+    )
+    assert response.status_code == 400
+    assert not Decision.objects.exists()

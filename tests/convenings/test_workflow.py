@@ -35,19 +35,24 @@ def test_staff_add_a_convening(login, personas):
 
 
 @pytest.mark.parametrize(
-    ("overrides", "message"),
+    ("overrides", "message", "status"),
     [
-        ({"ends_on": "2027-03-10"}, "cannot be before the first day"),
-        ({"answer_by": "2027-04-01"}, "due before the convening ends"),
-        ({"kind": "briefing"}, "Name the institution"),
-        ({"starts_on": "not a date"}, "valid date"),
-        ({"confidentiality": "secret"}, "valid choice"),
-        ({"title": "x" * 201}, "at most 200"),
+        ({"ends_on": "2027-03-10"}, "cannot be before the first day", 200),
+        ({"answer_by": "2027-04-01"}, "due before the convening ends", 200),
+        ({"kind": "briefing"}, "Name the institution", 200),
+        ({"starts_on": "not a date"}, "valid date", 200),
+        ({"title": "x" * 201}, "at most 200", 200),
+        ({"title": "\u200b\u2060 \u3164"}, "visible text", 200),
+        ({"summary": "\u200b\u200b"}, "visible text", 200),
+        # A choice the form never offered: a forged or stale submission.
+        ({"confidentiality": "secret"}, "valid choice", 400),
+        ({"themes": ["not-a-number"]}, "not a valid value", 400),
+        ({"themes": ["999999"]}, "valid choice", 400),
     ],
 )
-def test_bad_convening_input_changes_nothing(login, personas, overrides, message):
+def test_bad_convening_input_changes_nothing(login, personas, overrides, message, status):
     response = login("staff").post("/convenings/new/", convening_data(**overrides))
-    assert response.status_code == 200
+    assert response.status_code == status
     assert message in response.content.decode()
     assert not Convening.objects.exists()
 
@@ -68,13 +73,19 @@ def test_sessions_must_fall_within_the_dates(login, personas):
     client = login("staff")
     url = f"/convenings/{convening.code}/sessions/new/"
     assert client.post(url, session_data()).status_code == 302
-    for bad, message in (
-        ({"starts_at": "2024-05-25T10:00", "ends_at": "2024-05-25T11:00"}, "within the convening"),
-        ({"ends_at": "2024-05-21T09:00"}, "end after it starts"),
-        ({"format": "party"}, "valid choice"),
+    for bad, message, status in (
+        (
+            {"starts_at": "2024-05-25T10:00", "ends_at": "2024-05-25T11:00"},
+            "within the convening",
+            200,
+        ),
+        ({"ends_at": "2024-05-21T09:00"}, "end after it starts", 200),
+        ({"title": "\u200b\ufeff"}, "visible text", 200),
+        ({"notes": "\u2060\u00a0"}, "visible text", 200),
+        ({"format": "party"}, "valid choice", 400),
     ):
         response = client.post(url, session_data(**bad))
-        assert response.status_code == 200
+        assert response.status_code == status
         assert message in response.content.decode()
     assert Session.objects.count() == 1
 
@@ -99,7 +110,7 @@ def test_staff_invite_from_roster_filters(login, personas):
     assert offered == set(tajik)
     response = client.post(
         f"/convenings/{convening.code}/invite/",
-        {"people": [p.pk for p in tajik], "role": "speaker"},
+        {"people": [p.code for p in tajik], "role": "speaker"},
     )
     assert response.status_code == 302
     assert Participation.objects.filter(convening=convening, role="speaker").count() == 3
@@ -112,7 +123,7 @@ def test_inviting_someone_twice_invites_nobody(login, personas):
     new = PersonFactory()
     response = login("staff").post(
         f"/convenings/{convening.code}/invite/",
-        {"people": [already.pk, new.pk], "role": "participant"},
+        {"people": [already.code, new.code], "role": "participant"},
     )
     assert response.status_code == 200
     assert "Already invited: Уже Приглашён" in response.content.decode()
@@ -226,3 +237,38 @@ def test_no_answers_once_a_convening_has_begun(login, personas):
     assert "2024-05-20" in response.content.decode()
     place.refresh_from_db()
     assert place.invitation == Invitation.ACCEPTED
+
+
+def test_forms_offer_only_people_the_user_may_see(personas):
+    """The invite form narrows its people through Person.visible_to(user): were it ever
+    shown to a member, an unlisted expert would be neither offered nor accepted."""
+    from kenesh.convenings.forms import InviteForm
+    from kenesh.people.models import Person
+
+    listed = PersonFactory()
+    unlisted = PersonFactory(directory_consent_at=None)
+    offered = set(InviteForm(user=personas["mentor"]).fields["people"].queryset)
+    assert listed in offered and unlisted not in offered
+    assert set(InviteForm(user=personas["staff"]).fields["people"].queryset) == set(
+        Person.objects.all()
+    )
+    form = InviteForm(
+        {"people": [str(unlisted.code)], "role": "participant"}, user=personas["mentor"]
+    )
+    assert not form.is_valid() and form.has_error("people", "invalid_choice")
+
+
+def test_an_invisible_decision_or_title_never_reaches_the_records(personas):
+    from django.core.exceptions import ValidationError
+
+    from kenesh.convenings import services
+
+    with pytest.raises(ValidationError):
+        services.create_convening(
+            by=personas["staff"],
+            kind="rcwg",
+            title="\u200b\u200d",
+            starts_on=datetime.date(2027, 1, 1),
+            ends_on=datetime.date(2027, 1, 1),
+        )
+    assert not Convening.objects.exists()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kenesh.access.predicates import is_member, is_observer, is_staff
+from kenesh.core.text import require_visible_text
 from kenesh.people.models import Country, Person, Theme
 
 
@@ -35,16 +36,41 @@ class AudienceScope(models.TextChoices):
 class ConveningQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Convenings ``user`` may know exist: staff all; a closed one only to its
-        participants; public and Chatham House ones to members and observers."""
+        participants (invited or accepted: one who declined is as one never invited);
+        public and Chatham House ones to members and observers."""
         if is_staff(user):
             return self
         if is_member(user):
             return self.filter(
-                ~Q(confidentiality=Confidentiality.CLOSED) | Q(participations__person__user=user)
-            ).distinct()
+                ~Q(confidentiality=Confidentiality.CLOSED) | Q(pk__in=_places_of(user))
+            )
         if is_observer(user):
             return self.exclude(confidentiality=Confidentiality.CLOSED)
         return self.none()
+
+    def names_visible_to(self, user):
+        """Convenings whose participants ``user`` may know (the SQL twin of
+        ``rules.can_see_names``): staff all; members the public ones and those where
+        they hold a place; anyone else only those where they hold a place."""
+        if is_staff(user):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        names = Q(pk__in=_places_of(user))
+        if is_member(user):
+            names |= Q(confidentiality=Confidentiality.PUBLIC)
+        return self.visible_to(user).filter(names)
+
+    def with_place_for(self, user):
+        """Convenings where ``user`` holds a place: invited or accepted, not declined."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(pk__in=_places_of(user))
+
+
+def _places_of(user):
+    """The ids of the convenings where ``user`` holds a place, as a subquery."""
+    return Participation.objects.holding_place().filter(person__user=user).values("convening_id")
 
 
 class Convening(models.Model):
@@ -53,18 +79,24 @@ class Convening(models.Model):
 
     code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[require_visible_text])
     series = models.CharField(
         _("series"),
         max_length=120,
         blank=True,
+        validators=[require_visible_text],
         help_text=_("Convenings of one series share this name, e.g. a Track II dialogue."),
     )
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    city = models.CharField(
+        _("city"), max_length=100, blank=True, validators=[require_visible_text]
+    )
     country = models.CharField(_("country"), max_length=2, choices=Country.choices, blank=True)
-    host_country = models.CharField(_("country outside the list"), max_length=100, blank=True)
+    host_country = models.CharField(
+        _("country outside the list"), max_length=100, blank=True,
+        validators=[require_visible_text],
+    )  # fmt: skip
     online = models.BooleanField(_("online"), default=False)
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
     confidentiality = models.CharField(
@@ -73,8 +105,12 @@ class Convening(models.Model):
         choices=Confidentiality.choices,
         default=Confidentiality.CHATHAM_HOUSE,
     )
-    summary = models.TextField(_("summary"), max_length=5000, blank=True)
-    outputs = models.TextField(_("outputs"), max_length=5000, blank=True)
+    summary = models.TextField(
+        _("summary"), max_length=5000, blank=True, validators=[require_visible_text]
+    )
+    outputs = models.TextField(
+        _("outputs"), max_length=5000, blank=True, validators=[require_visible_text]
+    )
     answer_by = models.DateField(
         _("answer invitations by"),
         null=True,
@@ -85,6 +121,7 @@ class Convening(models.Model):
         _("audience"),
         max_length=200,
         blank=True,
+        validators=[require_visible_text],
         help_text=_("For a briefing: the institution briefed."),
     )
     audience_scope = models.CharField(
@@ -158,6 +195,18 @@ class Invitation(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
+# The one definition of taking part in a convening, for access, lists, calendars and
+# simulations alike: invited or accepted. Someone who declined is treated as never
+# invited; only their own "My convenings" keeps a line saying so.
+HOLDING_PLACE = (Invitation.INVITED, Invitation.ACCEPTED)
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def holding_place(self):
+        """Places still held: invited or accepted, not declined."""
+        return self.filter(invitation__in=HOLDING_PLACE)
+
+
 class Participation(models.Model):
     """A person's place at a convening: role, invitation answer and attendance."""
 
@@ -178,6 +227,8 @@ class Participation(models.Model):
     invited_at = models.DateTimeField(_("invited at"), default=timezone.now)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
+    objects = ParticipationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
@@ -188,6 +239,11 @@ class Participation(models.Model):
 
     def __str__(self):
         return f"{self.person} @ {self.convening}"
+
+    @property
+    def holds_place(self) -> bool:
+        """Invited or accepted: see ``HOLDING_PLACE``."""
+        return self.invitation in HOLDING_PLACE
 
     @property
     def took_part(self) -> bool:
@@ -219,10 +275,14 @@ class Session(models.Model):
     )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[require_visible_text])
     format = models.CharField(_("format"), max_length=20, choices=Format.choices)
-    description = models.TextField(_("description"), max_length=3000, blank=True)
-    notes = models.TextField(_("notes"), max_length=10000, blank=True)
+    description = models.TextField(
+        _("description"), max_length=3000, blank=True, validators=[require_visible_text]
+    )
+    notes = models.TextField(
+        _("notes"), max_length=10000, blank=True, validators=[require_visible_text]
+    )
 
     class Meta:
         verbose_name = _("session")
@@ -296,7 +356,7 @@ class Document(models.Model):
         Convening, verbose_name=_("convening"), on_delete=models.CASCADE, related_name="documents"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[require_visible_text])
     file = models.FileField(_("file"), upload_to=document_path, max_length=300)
     filename = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)
@@ -342,9 +402,11 @@ class Scenario(models.Model):
     convening = models.OneToOneField(
         Convening, verbose_name=_("convening"), on_delete=models.CASCADE, related_name="scenario"
     )
-    title = models.CharField(_("title"), max_length=200)
-    brief = models.TextField(_("brief"), max_length=10000)
-    debrief_notes = models.TextField(_("debrief notes"), max_length=10000, blank=True)
+    title = models.CharField(_("title"), max_length=200, validators=[require_visible_text])
+    brief = models.TextField(_("brief"), max_length=10000, validators=[require_visible_text])
+    debrief_notes = models.TextField(
+        _("debrief notes"), max_length=10000, blank=True, validators=[require_visible_text]
+    )
 
     class Meta:
         verbose_name = _("scenario")
@@ -359,9 +421,9 @@ class Team(models.Model):
     scenario = models.ForeignKey(
         Scenario, verbose_name=_("scenario"), on_delete=models.CASCADE, related_name="teams"
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[require_visible_text])
     role_card = models.TextField(
-        _("role card"), max_length=5000, blank=True,
+        _("role card"), max_length=5000, blank=True, validators=[require_visible_text],
         help_text=_("Whom the team plays and what it wants; shown to its members."),
     )  # fmt: skip
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -406,8 +468,8 @@ class Inject(models.Model):
     planned_minute = models.PositiveSmallIntegerField(
         _("planned minute"), help_text=_("Minutes after the exercise starts.")
     )
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), max_length=5000)
+    title = models.CharField(_("title"), max_length=200, validators=[require_visible_text])
+    body = models.TextField(_("text"), max_length=5000, validators=[require_visible_text])
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("released by"), null=True, blank=True,
@@ -436,7 +498,7 @@ class Decision(models.Model):
         Inject, verbose_name=_("in response to"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="decisions",
     )  # fmt: skip
-    text = models.TextField(_("decision"), max_length=3000)
+    text = models.TextField(_("decision"), max_length=3000, validators=[require_visible_text])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
         on_delete=models.SET_NULL, related_name="+",

@@ -7,17 +7,20 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from kenesh.convenings.models import (
+    HOLDING_PLACE,
     PATH_STEPS,
-    Confidentiality,
     Convening,
     Invitation,
     Kind,
     Participation,
     Role,
     SessionAssignment,
+    TeamMember,
 )
+from kenesh.people import disclosure
 from kenesh.people import queries as people_queries
 from kenesh.people.models import Person, Track
+from kenesh.people.queries import SMALL_CELL, Cell
 
 
 def took_part(prefix: str = "") -> Q:
@@ -30,6 +33,35 @@ def took_part(prefix: str = "") -> Q:
 TOOK_PART = took_part()
 
 
+def exact_counts(viewer) -> bool:
+    """Staff see counts as they are; everyone else through small-cell protection."""
+    return viewer is not None and viewer.has_perm("convenings.view_exact_counts")
+
+
+def shown_counts(counts: list[int], viewer, *, total: int | None = None) -> list[Cell]:
+    """Counts of people as ``viewer`` may see them, protected together as one row of a
+    table by ``people.disclosure``: exact for staff; for anyone else 1 to 4 shows as
+    "<5", and a count that would give a hidden one away shows as "5+".
+
+    ``total`` is the number the row adds up to when it is shown elsewhere and the
+    counts leave some people out (emergent experts without a path step, say): the rest
+    joins the row, unshown, so the total cannot be used to work a hidden count out.
+    """
+    if exact_counts(viewer):
+        return [Cell(n) for n in counts]
+    row = list(counts)
+    if total is not None:
+        row.append(total - sum(counts))
+    marks = disclosure.protect([row], SMALL_CELL)
+    return [Cell(n, marks.cells[0][i]) for i, n in enumerate(counts)]
+
+
+def shown_count(n: int, viewer) -> Cell:
+    """One count of people as ``viewer`` may see it: the rule every convenings page
+    follows (list, page, programme overview), so they never disagree."""
+    return shown_counts([n], viewer)[0]
+
+
 def convening_list(user, *, kind: str | None = None):
     """Convenings ``user`` may know of, with how many took part, newest first."""
     qs = Convening.objects.visible_to(user)
@@ -40,12 +72,39 @@ def convening_list(user, *, kind: str | None = None):
     ).order_by("-starts_on", "title")
 
 
-def participants(convening):
-    """Everyone with a place at the convening, with their person and session roles."""
+def with_shown_counts(convenings, viewer) -> list[Convening]:
+    """The convenings of a list page, each with ``took_part``: how many took part, as
+    ``viewer`` may see it."""
+    rows = list(convenings)
+    for convening in rows:
+        convening.took_part = shown_count(convening.people_count, viewer)
+    return rows
+
+
+def took_part_in(convening, viewer) -> Cell:
+    """How many took part in one convening, as the list shows it to ``viewer``."""
+    return shown_count(convening.participations.filter(TOOK_PART).count(), viewer)
+
+
+def participants(convening, *, with_declined: bool = False):
+    """The people with a place at the convening, with their person and session roles;
+    those who declined only when ``with_declined`` (staff's pages)."""
+    places = convening.participations.all()
+    if not with_declined:
+        places = places.holding_place()
     return (
-        convening.participations.select_related("person", "person__organization")
+        places.select_related("person", "person__organization")
         .prefetch_related("session_assignments__session")
         .order_by("person__country", "person__name_latin")
+    )
+
+
+def teams_with_players(scenario):
+    """A scenario's teams with the people still playing in them: someone who declined
+    after the teams were drawn no longer counts as a player."""
+    players = TeamMember.objects.filter(participation__invitation__in=HOLDING_PLACE)
+    return scenario.teams.prefetch_related(
+        Prefetch("members", queryset=players.select_related("participation__person"))
     )
 
 
@@ -68,52 +127,86 @@ def composition(convenings, *, by: str, exact: bool):
 
 @dataclass(frozen=True)
 class Overview:
+    """The programme in numbers as one viewer may see them: convenings they may not know
+    of are not counted at all, and counts of people pass through ``shown_counts``."""
+
     held: dict  # kind -> number held (ended before today)
     planned: dict  # kind -> number still to come
-    experts_convened: int
-    countries: int
-    emergent_convened: int
-    women_convened: int
-    rcwg_experts: int
-    rcwg_countries: int
-    emergent_steps: dict  # highest path step label -> number of emergent experts
+    experts_convened: Cell
+    countries: int | None  # None when the number of experts is hidden
+    emergent_convened: Cell
+    women_convened: Cell
+    rcwg_experts: Cell
+    rcwg_countries: int | None  # None when the number of experts is hidden
+    emergent_steps: dict  # highest path step (participant .. facilitator) -> Cell
+    composition: people_queries.Diversity  # by the dimension asked for
 
 
-def overview() -> Overview:
-    """The programme in numbers, all counted from the records, in a fixed few queries."""
+STEP_ROLES = (Role.PARTICIPANT, Role.SPEAKER, Role.MODERATOR, Role.FACILITATOR)
+
+
+def overview(*, viewer, by: str = "gender") -> Overview:
+    """The programme in numbers for ``viewer``, all counted from the records of the
+    convenings they may know exist, in a fixed few queries.
+
+    Women and emergent experts are read from the protected breakdowns by gender and by
+    track (the tables the page shows), so the headline figures and the tables hide
+    the same cells."""
+    exact = exact_counts(viewer)
     today = timezone.localdate()
-    by_kind = Convening.objects.values("kind").annotate(
-        held=Count("id", filter=Q(ends_on__lt=today)),
-        planned=Count("id", filter=Q(ends_on__gte=today)),
+    convenings = Convening.objects.visible_to(viewer)
+    by_kind = (
+        convenings.order_by()
+        .values("kind")
+        .annotate(
+            held=Count("id", filter=Q(ends_on__lt=today)),
+            planned=Count("id", filter=Q(ends_on__gte=today)),
+        )
     )
     held = dict.fromkeys(Kind.values, 0)
     planned = dict.fromkeys(Kind.values, 0)
     for row in by_kind:
         held[row["kind"]] = row["held"]
         planned[row["kind"]] = row["planned"]
-    came = Participation.objects.filter(TOOK_PART)
+    came = Participation.objects.filter(TOOK_PART, convening__in=convenings)
     # People counted once each, however many convenings they came to.
     people = Person.objects.filter(pk__in=came.values("person_id"))
-    totals = people.aggregate(
-        experts=Count("id"),
-        countries=Count("country", distinct=True),
-        emergent=Count("id", filter=Q(track=Track.EMERGENT)),
-        women=Count("id", filter=Q(gender="female")),
-    )
+    breakdowns = {
+        dimension: people_queries.diversity(people, by=dimension, exact=exact)
+        for dimension in ("gender", "track")
+    }
+    if by not in breakdowns:
+        breakdowns[by] = people_queries.diversity(people, by=by, exact=exact)
+    by_gender, by_track = breakdowns["gender"], breakdowns["track"]
+    experts = by_gender.crosstab.total
     rcwg = Person.objects.filter(pk__in=came.filter(convening__kind=Kind.RCWG).values("person_id"))
     rcwg_totals = rcwg.aggregate(experts=Count("id"), countries=Count("country", distinct=True))
-    steps = Counter(emergent_highest_steps().values())
+    rcwg_experts = shown_count(rcwg_totals["experts"], viewer)
+    emergent = _column_total(by_track, Track.EMERGENT)
+    highest = Counter(emergent_highest_steps(convenings=convenings).values())
+    steps = shown_counts([highest[r] for r in STEP_ROLES], viewer, total=emergent.count)
     return Overview(
         held=held,
         planned=planned,
-        experts_convened=totals["experts"],
-        countries=totals["countries"],
-        emergent_convened=totals["emergent"],
-        women_convened=totals["women"],
-        rcwg_experts=rcwg_totals["experts"],
-        rcwg_countries=rcwg_totals["countries"],
-        emergent_steps=dict(steps),
+        experts_convened=experts,
+        countries=None if experts.suppressed else by_gender.countries,
+        emergent_convened=emergent,
+        women_convened=_column_total(by_gender, "female"),
+        rcwg_experts=rcwg_experts,
+        rcwg_countries=None if rcwg_experts.suppressed else rcwg_totals["countries"],
+        emergent_steps=dict(zip(STEP_ROLES, steps, strict=True)),
+        composition=breakdowns[by],
     )
+
+
+def _column_total(summary: people_queries.Diversity, value: str) -> Cell:
+    """The protected total of one column (a gender, a track) of a breakdown."""
+    for (column, _label), cell in zip(
+        summary.crosstab.columns, summary.crosstab.column_totals, strict=True
+    ):
+        if column == value:
+            return cell
+    return Cell(0)
 
 
 @dataclass(frozen=True)
@@ -145,20 +238,10 @@ def effective_role(participation) -> str:
     return max(roles, key=_rank)
 
 
-def _visible_steps_filter(viewer):
-    """Convenings whose participants ``viewer`` may know: None means all (staff, or the
-    programme-wide counts, which name no one)."""
-    if viewer is None or viewer.has_perm("convenings.view_exact_counts"):
-        return None
-    return Q(convening__confidentiality=Confidentiality.PUBLIC) | Q(
-        convening__participations__person__user=viewer,
-        convening__participations__invitation__in=[Invitation.INVITED, Invitation.ACCEPTED],
-    )
-
-
 def paths(people, *, viewer) -> list[Path]:
     """Each person's roles across the convenings they took part in, oldest first,
-    limited to the convenings whose participants ``viewer`` may know."""
+    limited to the convenings whose participants ``viewer`` may know (None: all, for
+    figures that name no one)."""
     people = list(people)
     participations = (
         Participation.objects.filter(TOOK_PART, person__in=people)
@@ -166,9 +249,10 @@ def paths(people, *, viewer) -> list[Path]:
         .prefetch_related("session_assignments")
         .order_by("convening__starts_on", "convening__title")
     )
-    visible = _visible_steps_filter(viewer)
-    if visible is not None:
-        participations = participations.filter(visible).distinct()
+    if viewer is not None:
+        participations = participations.filter(
+            convening__in=Convening.objects.names_visible_to(viewer)
+        )
     steps = defaultdict(list)
     for participation in participations:
         steps[participation.person_id].append(
@@ -178,14 +262,21 @@ def paths(people, *, viewer) -> list[Path]:
 
 
 def emergent_paths(*, viewer) -> list[Path]:
-    people = Person.objects.filter(track=Track.EMERGENT).order_by("country", "name_latin")
+    """The paths of the emergent experts whose profile ``viewer`` may open."""
+    people = (
+        Person.objects.visible_to(viewer)
+        .filter(track=Track.EMERGENT)
+        .order_by("country", "name_latin")
+    )
     return [p for p in paths(people, viewer=viewer) if p.steps]
 
 
-def emergent_highest_steps() -> dict[int, str]:
-    """The highest path role each emergent expert has held, by person id, from two
-    queries of plain values (the overview counts these for the whole programme)."""
+def emergent_highest_steps(*, convenings=None) -> dict[int, str]:
+    """The highest path role each emergent expert has held at ``convenings`` (default:
+    all), by person id, from two queries of plain values."""
     came = Participation.objects.filter(TOOK_PART, person__track=Track.EMERGENT)
+    if convenings is not None:
+        came = came.filter(convening__in=convenings)
     highest: dict[int, str] = {}
 
     def consider(person_id, role):
@@ -207,6 +298,8 @@ def _rank(role: str) -> tuple[int, bool]:
 
 
 def my_participations(user):
+    """Every invitation ``user`` had, declined ones too: their own page keeps a line
+    saying they declined, without the convening's details."""
     return (
         Participation.objects.filter(person__user=user)
         .select_related("convening")

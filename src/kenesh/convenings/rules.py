@@ -3,6 +3,9 @@
 Confidentiality decides: a closed convening (Track II) exists only for staff and its
 participants; under the Chatham House rule, names stay with staff and participants and
 notes carry no attribution for anyone but staff; observers see counts only.
+
+A participant is someone holding a place (``models.HOLDING_PLACE``: invited or
+accepted). Someone who declined is, for every rule here, as one never invited.
 """
 
 import rules
@@ -17,10 +20,10 @@ from kenesh.access.predicates import (
     is_staff,
 )
 from kenesh.convenings.models import (
+    HOLDING_PLACE,
     Confidentiality,
     Convening,
     Document,
-    Invitation,
     Participation,
     Role,
     SessionRole,
@@ -32,11 +35,13 @@ LEAD_ROLES = {Role.FACILITATOR, Role.MODERATOR, Role.ORGANISER}
 
 
 def viewer_participation(user, convening) -> Participation | None:
-    """``user``'s own participation in ``convening``, asked once per object."""
+    """The place ``user`` holds at ``convening`` (invited or accepted), asked once per
+    object; None for someone never invited or who declined."""
     cache = convening.__dict__.setdefault("_viewer_participation", {})
     if user.pk not in cache:
         cache[user.pk] = (
-            Participation.objects.filter(convening=convening, person__user=user)
+            Participation.objects.holding_place()
+            .filter(convening=convening, person__user=user)
             .prefetch_related("session_assignments")
             .first()
             if user.is_authenticated
@@ -47,21 +52,15 @@ def viewer_participation(user, convening) -> Participation | None:
 
 @rules.predicate
 def is_participant(user, convening) -> bool:
+    """Holds a place: invited or accepted, not declined."""
     return viewer_participation(user, convening) is not None
-
-
-@rules.predicate
-def is_attending(user, convening) -> bool:
-    """Invited and not declined: one of the people in the room."""
-    participation = viewer_participation(user, convening)
-    return participation is not None and participation.invitation != Invitation.DECLINED
 
 
 @rules.predicate
 def leads_it(user, convening) -> bool:
     """Facilitates, moderates or organises the convening or one of its sessions."""
     participation = viewer_participation(user, convening)
-    if participation is None or participation.invitation == Invitation.DECLINED:
+    if participation is None:
         return False
     if participation.role in LEAD_ROLES:
         return True
@@ -83,8 +82,8 @@ def is_public(user, convening) -> bool:
 
 can_view_convening = is_staff | is_participant | ((is_member | is_observer) & ~is_closed)
 can_see_details = is_staff | is_participant | (is_member & ~is_closed)
-can_see_names = is_staff | is_attending | (is_member & is_public)
-can_see_attribution = is_staff | ((is_attending | is_member) & is_public)
+can_see_names = is_staff | is_participant | (is_member & is_public)
+can_see_attribution = is_staff | ((is_participant | is_member) & is_public)
 can_lead = is_staff | leads_it
 
 rules.add_perm("convenings.view_convenings", is_authenticated)
@@ -135,9 +134,14 @@ def get_document_for(user, code) -> Document:
 
 
 def team_of(user, scenario) -> Team | None:
-    """The team ``user`` plays in, if any."""
+    """The team ``user`` plays in, if any; someone who declined after the teams were
+    drawn plays in none."""
     return (
-        Team.objects.filter(scenario=scenario, members__participation__person__user=user).first()
+        Team.objects.filter(
+            scenario=scenario,
+            members__participation__person__user=user,
+            members__participation__invitation__in=HOLDING_PLACE,
+        ).first()
         if user.is_authenticated
         else None
     )

@@ -14,6 +14,7 @@ from kenesh.convenings.models import (
     Inject,
     Invitation,
     Participation,
+    Role,
     Scenario,
     Session,
     SessionAssignment,
@@ -139,9 +140,38 @@ def answer_invitation(*, participation: Participation, accept: bool, by) -> Part
 
 @transaction.atomic
 def record_attendance(*, convening: Convening, attended: set[int], roles: dict, by) -> None:
-    """Staff record who came (participation ids in ``attended``) and each one's role."""
+    """Staff record who came (participation ids in ``attended``) and each one's role
+    (``roles``: participation id -> role). All or nothing: an id of no participation
+    of this convening, or attendance for someone who declined, changes nothing."""
+    places = {p.pk: p for p in convening.participations.select_for_update()}
+    unknown = sorted((set(attended) | set(roles)) - set(places), key=str)
+    if unknown:
+        raise ValidationError(
+            _(
+                "These are not participants of this convening: %(ids)s. Nothing was "
+                "saved; reload the page and try again."
+            )
+            % {"ids": ", ".join(str(i) for i in unknown[:5])},
+            code="unknown",
+        )
+    declined = [places[i] for i in attended if not places[i].holds_place]
+    if declined:
+        raise ValidationError(
+            _(
+                "%(name)s declined the invitation, so their attendance cannot be "
+                "recorded. Nothing was saved."
+            )
+            % {"name": declined[0].person.name},
+            code="declined",
+        )
+    bad_roles = sorted({str(r) for r in roles.values()} - set(Role.values))
+    if bad_roles:
+        raise ValidationError(
+            _("Unknown role: %(role)s. Nothing was saved.") % {"role": bad_roles[0]},
+            code="unknown",
+        )
     changed = []
-    for participation in convening.participations.select_for_update():
+    for participation in places.values():
         came = participation.pk in attended
         role = roles.get(participation.pk, participation.role)
         if participation.attended != came or participation.role != role:
@@ -157,7 +187,7 @@ def assign_session_role(*, session: Session, participation: Participation, role:
     """Name a participant speaker, facilitator or moderator of a session."""
     if participation.convening_id != session.convening_id:
         raise ValidationError(_("Only people taking part in this convening can hold a role."))
-    if participation.invitation == Invitation.DECLINED:
+    if not participation.holds_place:
         raise ValidationError(
             _("%(name)s declined the invitation.") % {"name": participation.person}
         )
@@ -189,6 +219,8 @@ def attach_document(*, convening: Convening, upload, kind: str, title: str, cont
         size=upload.size,
         uploaded_by=by,
     )
+    # Check the record before the file is written, so a refusal leaves nothing behind.
+    document.full_clean(exclude=["file"])
     document.file.save(upload.name, upload, save=False)
     document.save()
     log_action(document, "convenings.document.attached", by=by, data={"size": upload.size})
@@ -229,9 +261,7 @@ def assign_teams(*, scenario: Scenario, by) -> assignment.Assignment:
         raise ValidationError(_("Add teams to the scenario first."))
     participations = {
         str(p.pk): p
-        for p in scenario.convening.participations.select_related("person").exclude(
-            invitation=Invitation.DECLINED
-        )
+        for p in scenario.convening.participations.holding_place().select_related("person")
         if p.role not in {"facilitator", "organiser", "observer"}
     }
     players = [

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kenesh.access.decorators import requires
-from kenesh.convenings import services
-from kenesh.convenings.forms import DecisionForm
+from kenesh.convenings import queries, services
+from kenesh.convenings.forms import DecisionForm, refusal_status
 from kenesh.convenings.models import Decision, Inject, Scenario, Team
 from kenesh.convenings.rules import can_log_decision, get_convening_for, team_of
+from kenesh.core.forms import add_service_errors
 
 
 def _scenario(request, code, *, to="details") -> Scenario:
@@ -28,10 +29,15 @@ def _released(scenario):
 
 @requires("convenings.view_convenings")
 def play(request, code):
-    """A player's screen: the brief, their team's role card, injects as they come."""
+    """A player's screen: the brief, their team's role card, injects as they come.
+
+    The decision form offers the injects released when the page opened; the injects
+    poll refreshes that choice as more are released, and a decision is checked
+    against the injects released when it is sent."""
     scenario = _scenario(request, code)
     team = team_of(request.user, scenario)
-    form = DecisionForm(request.POST or None, scenario=scenario)
+    form = DecisionForm(request.POST or None, user=request.user, scenario=scenario)
+    status = 200
     if request.method == "POST":
         if team is None or not can_log_decision(request.user, team):
             raise PermissionDenied
@@ -44,10 +50,12 @@ def play(request, code):
                     by=request.user,
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The decision was logged."))
                 return redirect("convenings:scenario-play", code=code)
+        status = refusal_status(form)
+    injects = list(_released(scenario))
     return render(
         request,
         "convenings/scenario_play.html",
@@ -55,23 +63,33 @@ def play(request, code):
             "scenario": scenario,
             "convening": scenario.convening,
             "team": team,
-            "injects": _released(scenario),
+            "injects": injects,
+            "released": len(injects),
             "decisions": team.decisions.select_related("inject") if team else [],
             "form": form,
             "can_lead": request.user.has_perm("convenings.lead", scenario.convening),
         },
+        status=status,
     )
 
 
 @requires("convenings.view_convenings")
 def injects_feed(request, code):
-    """The released injects alone, polled by the players' screens."""
+    """The released injects alone, polled by the players' screens.
+
+    The poll sends how many injects the screen shows (``released``) and the inject
+    chosen in the decision form (``inject``); when more have been released since, the
+    answer also carries the form's inject choice, swapped in out of band with the
+    player's choice kept."""
     scenario = _scenario(request, code)
-    return render(
-        request,
-        "convenings/injects_feed.html",
-        {"injects": _released(scenario), "scenario": scenario},
-    )
+    injects = list(_released(scenario))
+    context = {"injects": injects, "released": len(injects), "scenario": scenario}
+    if request.GET.get("released") != str(len(injects)) and team_of(request.user, scenario):
+        chosen = request.GET.get("inject") or None
+        form = DecisionForm(user=request.user, scenario=scenario, initial={"inject": chosen})
+        form.fields["inject"].widget.attrs["hx-swap-oob"] = "true"
+        context["inject_choice"] = form["inject"]
+    return render(request, "convenings/injects_feed.html", context)
 
 
 @requires("convenings.view_convenings")
@@ -85,7 +103,7 @@ def console(request, code):
             "scenario": scenario,
             "convening": scenario.convening,
             "injects": scenario.injects.select_related("released_by"),
-            "teams": scenario.teams.prefetch_related("members__participation__person"),
+            "teams": queries.teams_with_players(scenario),
             "decisions": Decision.objects.filter(team__scenario=scenario)
             .select_related("team", "inject")
             .order_by("-recorded_at"),
@@ -125,7 +143,7 @@ def teams(request, code):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Players were spread across the teams."))
-    team_list = list(scenario.teams.prefetch_related("members__participation__person"))
+    team_list = list(queries.teams_with_players(scenario))
     return render(
         request,
         "convenings/scenario_teams.html",

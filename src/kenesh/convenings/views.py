@@ -9,22 +9,24 @@ from django.views.decorators.http import require_POST
 from kenesh.access.decorators import public, requires
 from kenesh.convenings import ical, queries, services
 from kenesh.convenings.forms import (
+    AttendanceForm,
     ConveningForm,
     DocumentForm,
     InviteForm,
     SessionForm,
     SessionRoleForm,
+    refusal_status,
 )
 from kenesh.convenings.models import (
     CalendarFeed,
     Convening,
-    Invitation,
     Kind,
     Participation,
     Role,
     Session,
 )
 from kenesh.convenings.rules import get_convening_for, get_document_for
+from kenesh.core.forms import add_service_errors
 from kenesh.people.filters import RosterFilter
 from kenesh.people.models import Person
 from kenesh.people.queries import DIMENSIONS, SMALL_CELL
@@ -42,11 +44,13 @@ def convening_list(request):
     if kind not in Kind.values:
         kind = None
     paginator = Paginator(queries.convening_list(request.user, kind=kind), 50)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "convenings/convening_list.html",
         {
-            "page": paginator.get_page(request.GET.get("page")),
+            "page": page,
+            "convenings": queries.with_shown_counts(page.object_list, request.user),
             "kinds": Kind.choices,
             "kind": kind,
         },
@@ -60,6 +64,7 @@ def convening_detail(request, code):
     details = user.has_perm("convenings.see_details", convening)
     context = {
         "convening": convening,
+        "took_part": queries.took_part_in(convening, user),
         "details": details,
         "names": user.has_perm("convenings.see_names", convening),
         "attribution": user.has_perm("convenings.see_attribution", convening),
@@ -81,50 +86,51 @@ def convening_detail(request, code):
         context["documents"] = convening.documents.all()
         context["has_scenario"] = hasattr(convening, "scenario")
     if context["names"]:
-        context["participants"] = (
-            [p for p in queries.participants(convening) if p.invitation != Invitation.DECLINED]
-            if not context["can_manage"]
-            else list(queries.participants(convening))
+        context["participants"] = queries.participants(
+            convening, with_declined=context["can_manage"]
         )
     return render(request, "convenings/convening_detail.html", context)
 
 
 @requires("convenings.manage")
 def convening_create(request):
-    form = ConveningForm(request.POST or None)
+    form = ConveningForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             convening = services.create_convening(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The convening was added."))
             return redirect("convenings:convening-detail", code=convening.code)
-    return render(request, "convenings/convening_form.html", {"form": form, "convening": None})
+    return render(
+        request,
+        "convenings/convening_form.html",
+        {"form": form, "convening": None},
+        status=refusal_status(form),
+    )
 
 
 @requires("convenings.manage")
 def convening_edit(request, code):
     convening = get_convening_for(request.user, code, to="manage")
-    form = ConveningForm(request.POST or None, instance=convening)
+    form = ConveningForm(request.POST or None, instance=convening, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_convening(convening=convening, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            # The service's transaction changed nothing; show the refusal on the form.
+            convening.refresh_from_db()
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Changes were saved."))
             return redirect("convenings:convening-detail", code=convening.code)
-    return render(request, "convenings/convening_form.html", {"form": form, "convening": convening})
-
-
-def _add_errors(form, error: ValidationError):
-    """Show a service's refusal on the form; the service's transaction changed nothing."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+    return render(
+        request,
+        "convenings/convening_form.html",
+        {"form": form, "convening": convening},
+        status=refusal_status(form),
+    )
 
 
 @requires("convenings.manage")
@@ -140,7 +146,7 @@ def session_edit(request, code, session_code=None):
         try:
             services.save_session(session=session, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The agenda was saved."))
             return redirect("convenings:convening-detail", code=convening.code)
@@ -148,17 +154,20 @@ def session_edit(request, code, session_code=None):
         request,
         "convenings/session_form.html",
         {"form": form, "convening": convening, "session": session},
+        status=refusal_status(form),
     )
 
 
 @requires("convenings.manage")
 def convening_invite(request, code):
     convening = get_convening_for(request.user, code, to="manage")
-    roster = RosterFilter(request.GET or None, queryset=Person.objects.all())
+    roster = RosterFilter(request.GET or None, queryset=Person.objects.visible_to(request.user))
     candidates = roster.filtered().exclude(participations__convening=convening)
+    # A POST may invite anyone the user may see: the filter shown then may differ.
     form = InviteForm(
         request.POST or None,
-        candidates=Person.objects.all() if request.method == "POST" else candidates,
+        user=request.user,
+        candidates=None if request.method == "POST" else candidates,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -169,7 +178,7 @@ def convening_invite(request, code):
                 by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(count)s people were invited.") % {"count": len(invited)})
             return redirect("convenings:participants", code=convening.code)
@@ -177,48 +186,56 @@ def convening_invite(request, code):
         request,
         "convenings/convening_invite.html",
         {"convening": convening, "filter": roster, "form": form},
+        status=refusal_status(form),
     )
 
 
 @requires("convenings.manage")
 def participants_manage(request, code):
+    """Staff record attendance and roles, and give session roles. Every id or code a
+    submission names must belong to this convening; otherwise nothing changes and the
+    page answers 400 saying why."""
     convening = get_convening_for(request.user, code, to="manage")
-    participations = list(queries.participants(convening))
+    participations = list(queries.participants(convening, with_declined=True))
+    posting_role = request.method == "POST" and "session" in request.POST
     role_form = SessionRoleForm(
-        request.POST if "session" in request.POST else None,
-        participations=convening.participations.exclude(invitation=Invitation.DECLINED),
+        request.POST if posting_role else None, user=request.user, convening=convening
     )
-    if request.method == "POST" and "session" in request.POST:
-        session = get_object_or_404(Session, convening=convening, code=request.POST["session"])
+    attendance = AttendanceForm(
+        request.POST if request.method == "POST" and not posting_role else None,
+        participations=participations,
+    )
+    status = 200
+    if posting_role:
         if role_form.is_valid():
             try:
                 services.assign_session_role(
-                    session=session,
+                    session=role_form.cleaned_data["session"],
                     participation=role_form.cleaned_data["participation"],
                     role=role_form.cleaned_data["role"],
                     by=request.user,
                 )
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                add_service_errors(role_form, error)
             else:
                 messages.success(request, _("The session role was recorded."))
                 return redirect("convenings:participants", code=convening.code)
+        status = refusal_status(role_form)
     elif request.method == "POST":
-        roles = {}
-        for participation in participations:
-            role = request.POST.get(f"role-{participation.pk}", participation.role)
-            if role not in Role.values:
-                messages.error(request, _("Unknown role: %(role)s.") % {"role": role})
+        if attendance.is_valid():
+            try:
+                services.record_attendance(
+                    convening=convening,
+                    attended=attendance.cleaned_data["attended"],
+                    roles=attendance.cleaned_data["roles"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(attendance, error)
+            else:
+                messages.success(request, _("Attendance and roles were saved."))
                 return redirect("convenings:participants", code=convening.code)
-            roles[participation.pk] = role
-        attended = {int(value) for value in request.POST.getlist("attended") if value.isdigit()} & {
-            p.pk for p in participations
-        }
-        services.record_attendance(
-            convening=convening, attended=attended, roles=roles, by=request.user
-        )
-        messages.success(request, _("Attendance and roles were saved."))
-        return redirect("convenings:participants", code=convening.code)
+        status = refusal_status(attendance)
     return render(
         request,
         "convenings/participants_manage.html",
@@ -226,9 +243,11 @@ def participants_manage(request, code):
             "convening": convening,
             "participations": participations,
             "roles": Role.choices,
-            "sessions": convening.sessions.all(),
+            "has_sessions": bool(role_form.fields["session"].queryset),
             "role_form": role_form,
+            "attendance": attendance,
         },
+        status=status,
     )
 
 
@@ -237,17 +256,26 @@ def document_upload(request, code):
     convening = get_convening_for(request.user, code, to="manage")
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        services.attach_document(
-            convening=convening,
-            upload=form.cleaned_data["file"],
-            kind=form.cleaned_data["kind"],
-            title=form.cleaned_data["title"],
-            content_type=form.content_type,
-            by=request.user,
-        )
-        messages.success(request, _("The document was attached."))
-        return redirect("convenings:convening-detail", code=convening.code)
-    return render(request, "convenings/document_form.html", {"form": form, "convening": convening})
+        try:
+            services.attach_document(
+                convening=convening,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                content_type=form.content_type,
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The document was attached."))
+            return redirect("convenings:convening-detail", code=convening.code)
+    return render(
+        request,
+        "convenings/document_form.html",
+        {"form": form, "convening": convening},
+        status=refusal_status(form),
+    )
 
 
 @requires("convenings.view_convenings")
@@ -336,29 +364,22 @@ def calendar_feed(request, token):
     )
     if feed is None or not feed.user.is_active:
         raise Http404
-    convenings = (
-        Convening.objects.filter(
-            participations__person__user=feed.user,
-            participations__invitation__in=[Invitation.INVITED, Invitation.ACCEPTED],
-        )
-        .distinct()
-        .order_by("starts_on")
-    )
+    convenings = Convening.objects.with_place_for(feed.user).order_by("starts_on")
     body = ical.calendar_for(convenings, name=_("Kenesh: my convenings"))
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
 @requires("convenings.view_overview")
 def overview(request):
-    exact = request.user.has_perm("convenings.view_exact_counts")
     by = _breakdown(request)
+    numbers = queries.overview(viewer=request.user, by=by)
     return render(
         request,
         "convenings/overview.html",
         {
-            "overview": queries.overview(),
+            "overview": numbers,
             "kinds": Kind.choices,
-            "composition": queries.composition(Convening.objects.all(), by=by, exact=exact),
+            "composition": numbers.composition,
             "by": by,
             "small_cell": SMALL_CELL,
         },
