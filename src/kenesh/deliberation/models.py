@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kenesh.access.predicates import is_member, is_observer, is_staff
-from kenesh.convenings.models import Confidentiality, Convening, Invitation, Participation
+from kenesh.convenings.models import HOLDING_PLACE, Confidentiality, Convening, Participation
 from kenesh.core.text import require_visible_text
 from kenesh.people.models import Country, LanguageCode, Person, Sector, Track
 
@@ -38,7 +38,7 @@ class ConversationQuerySet(models.QuerySet):
             )
             invited = Q(
                 convening__in=Participation.objects.filter(
-                    person__user=user, invitation__in=[Invitation.INVITED, Invitation.ACCEPTED]
+                    person__user=user, invitation__in=HOLDING_PLACE
                 ).values("convening")
             )
             return self.filter(Q(open_to_members=True) | takes_part).filter(not_closed | invited)

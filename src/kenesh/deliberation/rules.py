@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from kenesh.access.predicates import is_authenticated, is_member, is_observer, is_staff
-from kenesh.convenings.models import Invitation, Participation
+from kenesh.convenings.models import HOLDING_PLACE, Participation
 from kenesh.deliberation.models import Anonymity, Conversation, Participant
 from kenesh.people.rules import has_profile
 
@@ -50,7 +50,7 @@ def invited_to_its_convening(user, conversation) -> bool:
         and Participation.objects.filter(
             convening_id=conversation.convening_id,
             person__user=user,
-            invitation__in=[Invitation.INVITED, Invitation.ACCEPTED],
+            invitation__in=HOLDING_PLACE,
         ).exists()
     )
 
