@@ -48,8 +48,11 @@ def test_a_paper_goes_from_draft_to_published(browser, demo_site):
     sign_in(staff, demo_site, "staff")
     staff.goto(f"{demo_site}/papers/{draft.code}/")
     staff.click("[data-testid=assign]")
-    staff.select_option("select[name=mentor]", value=str(User.objects.get(username="mentor").pk))
-    staff.select_option("select[name=peer]", value=str(User.objects.get(username="expert").pk))
+    # Reviewers are people of the roster (here the demo mentor's and expert's records).
+    mentor = User.objects.get(username="mentor").person
+    peer = User.objects.get(username="expert").person
+    staff.select_option("select[name=mentor]", value=str(mentor.pk))
+    staff.select_option("select[name=peer]", value=str(peer.pk))
     staff.click("button.primary")
     staff.click("[data-testid=move-start_review]")
     staff.wait_for_selector("[data-testid=paper-status]:has-text('In review')")

@@ -26,7 +26,8 @@ def test_staff_turn_common_ground_into_a_draft_recommendation(login, conversatio
     response = staff.post(url)
     recommendation = Recommendation.objects.get(statement=statement)
     assert response.status_code == 302
-    assert response["Location"] == f"/influence/recommendations/{recommendation.code}/"
+    # Straight to the page where staff complete the draft.
+    assert response["Location"] == f"/influence/recommendations/{recommendation.code}/edit/"
     assert recommendation.paper is None and recommendation.text == statement.text
     assert (
         Recommendation.objects.with_progress().get(pk=recommendation.pk).progress
@@ -35,8 +36,9 @@ def test_staff_turn_common_ground_into_a_draft_recommendation(login, conversatio
     # Asking twice keeps one recommendation.
     staff.post(url)
     assert Recommendation.objects.filter(statement=statement).count() == 1
-    trail = staff.get(response["Location"]).content.decode()
+    trail = staff.get(f"/influence/recommendations/{recommendation.code}/").content.decode()
     assert conversation.title in trail and 'data-testid="edit"' in trail
+    assert f"/influence/recommendations/{recommendation.code}/edit/" in trail
     results = staff.get(f"/deliberation/{conversation.code}/results/").content.decode()
     assert 'data-testid="recommended"' in results and str(recommendation.code) in results
     overview = staff.get("/influence/").content.decode()

@@ -2,6 +2,8 @@ import pytest
 
 from kenesh.papers import services
 from kenesh.papers.models import AuthorRole
+from kenesh.people.models import Person
+from tests.factories import PersonFactory
 
 
 @pytest.fixture
@@ -18,6 +20,19 @@ def paper(personas):
         language="en",
         visibility="public",
     )
+
+
+def reviewers(personas):
+    """The mentor's and a member of staff's roster records: the usual two reviewers."""
+    staff = Person.objects.filter(user=personas["staff"]).first() or PersonFactory(
+        user=personas["staff"], name="Сотрудник Программы", name_latin="Sotrudnik Programmy"
+    )
+    return personas["mentor"].person, staff
+
+
+def assign(paper, personas):
+    mentor, peer = reviewers(personas)
+    return services.assign_reviewers(paper=paper, mentor=mentor, peer=peer, by=personas["staff"])
 
 
 def advance(paper, personas, to):
@@ -49,9 +64,7 @@ def advance(paper, personas, to):
     }[to]
     for action, who in steps:
         if action == "assign":
-            services.assign_reviewers(
-                paper=paper, mentor=personas["mentor"], peer=personas["staff"], by=personas["staff"]
-            )
+            assign(paper, personas)
         elif action == "reviews":
             for review in paper.reviews.all():
                 services.submit_review(

@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from kenesh.core.testing.documents import docx_bytes
 from kenesh.papers.models import PaperVersion
 from kenesh.papers.rendering import line_diff, markdown_to_html
 
@@ -84,7 +85,7 @@ def test_wrong_uploads_are_refused(login, paper, settings, tmp_path, name, conte
 
 def test_a_docx_upload_becomes_a_version(login, paper, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    upload = SimpleUploadedFile("paper.docx", b"PK\x03\x04 fictional docx")
+    upload = SimpleUploadedFile("paper.docx", docx_bytes())
     assert edit(login("young_expert"), paper, "Body", 1, file=upload).status_code == 302
     version = PaperVersion.objects.get(paper=paper, number=2)
     assert version.filename == "paper.docx" and version.file

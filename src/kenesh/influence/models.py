@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kenesh.access.predicates import is_member, is_observer, is_staff
 from kenesh.convenings.models import Convening, Kind
+from kenesh.core.text import require_visible_text
 from kenesh.deliberation.models import Conversation
-from kenesh.papers.models import PolicyPaper, Status, Visibility
+from kenesh.papers.models import Authorship, PaperReview, PolicyPaper, Status, Visibility
 from kenesh.people.models import Theme
 
 
@@ -42,16 +43,20 @@ class Progress(models.TextChoices):
 
 class RecommendationQuerySet(models.QuerySet):
     def visible_to(self, user):
+        """Recommendations follow their paper: what ``user`` may know of the paper, they
+        may know of its recommendations. Drafts made from a conversation's common ground
+        follow the conversation."""
         if is_staff(user):
             return self
         published = Q(paper__status=Status.PUBLISHED)
         if is_member(user):
-            # Drafts from a conversation's common ground: for those who see the conversation.
             # Subqueries rather than joins: no duplicate rows, so no DISTINCT over the lot.
             conversations = Conversation.objects.visible_to(user).values("pk")
-            authored = PolicyPaper.objects.filter(authorships__person__user=user).values("pk")
+            authored = Authorship.objects.filter(person__user=user).values("paper_id")
+            reviewed = PaperReview.objects.filter(reviewer=user).values("paper_id")
             return self.filter(
                 Q(paper__in=authored)
+                | Q(paper__in=reviewed)
                 | (published & ~Q(paper__visibility=Visibility.RESTRICTED))
                 | Q(paper__isnull=True, statement__conversation__in=conversations)
             )
@@ -59,10 +64,21 @@ class RecommendationQuerySet(models.QuerySet):
             return self.filter(published, paper__visibility=Visibility.PUBLIC)
         return self.none()
 
-    def with_progress(self):
+    def with_progress(self, user=None):
         """Annotate ``progress``: implemented if an outcome says so, taken up if an
-        outcome links it, promoted if presented at a briefing, else proposed."""
+        outcome links it, promoted if presented at a briefing, else proposed.
+
+        With ``user``, only the evidence that user may know of counts: a presentation at
+        a closed briefing promotes nothing for a reader who may not know the briefing.
+        (Every outcome linking a recommendation the reader sees is visible to them.)"""
         outcomes = Outcome.recommendations.through.objects.filter(recommendation=OuterRef("pk"))
+        presentations = Presentation.objects.all()
+        if user is not None and not is_staff(user):
+            presentations = presentations.filter(
+                briefing__in=Convening.objects.visible_to(user).values("pk")
+            )
+        # One uncorrelated subquery, read once, rather than one per recommendation.
+        promoted = presentations.values("recommendation_id")
         return self.annotate(
             progress=Case(
                 When(
@@ -70,14 +86,15 @@ class RecommendationQuerySet(models.QuerySet):
                     then=Value(Progress.IMPLEMENTED),
                 ),
                 When(Exists(outcomes), then=Value(Progress.TAKEN_UP)),
-                When(
-                    Exists(Presentation.objects.filter(recommendation=OuterRef("pk"))),
-                    then=Value(Progress.PROMOTED),
-                ),
+                When(pk__in=promoted, then=Value(Progress.PROMOTED)),
                 default=Value(Progress.PROPOSED),
                 output_field=models.CharField(),
             )
         )
+
+
+# A draft made from common ground has no addressee until staff complete it.
+DRAFT_ADDRESSEE = "—"
 
 
 class Recommendation(models.Model):
@@ -98,8 +115,10 @@ class Recommendation(models.Model):
         null=True,
         blank=True,
     )
-    text = models.TextField(_("recommendation"), max_length=2000)
-    addressee = models.CharField(_("addressed to"), max_length=200)
+    text = models.TextField(_("recommendation"), max_length=2000, validators=[require_visible_text])
+    addressee = models.CharField(
+        _("addressed to"), max_length=200, validators=[require_visible_text]
+    )
     level = models.CharField(_("level"), max_length=14, choices=Level.choices)
     countries = models.JSONField(_("countries"), default=list, blank=True)
     theme = models.ForeignKey(
@@ -132,6 +151,11 @@ class Recommendation(models.Model):
         if self.paper_id is None and self.statement_id is None:
             raise ValidationError(_("A recommendation comes from a paper or a conversation."))
 
+    @property
+    def is_draft(self) -> bool:
+        """Made from common ground and not yet completed by staff (no addressee)."""
+        return self.addressee == DRAFT_ADDRESSEE
+
 
 class Response(models.TextChoices):
     WELCOMED = "welcomed", _("Welcomed")
@@ -154,7 +178,9 @@ class Presentation(models.Model):
         limit_choices_to={"kind": Kind.BRIEFING},
     )
     response = models.CharField(_("audience's response"), max_length=12, choices=Response.choices)
-    notes = models.TextField(_("notes"), max_length=3000, blank=True)
+    notes = models.TextField(
+        _("notes"), max_length=3000, blank=True, validators=[require_visible_text]
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -180,29 +206,61 @@ class Substantiation(models.TextChoices):
     VERIFIED = "verified", _("Verified")
 
 
+class OutcomeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Outcomes ``user`` may know of: staff all; others those that took up at least
+        one recommendation they may see."""
+        if is_staff(user):
+            return self
+        if not (is_member(user) or is_observer(user)):
+            return self.none()
+        # One uncorrelated subquery, read once, rather than one per outcome.
+        links = Outcome.recommendations.through.objects.filter(
+            recommendation__in=Recommendation.objects.visible_to(user).values("pk")
+        )
+        return self.filter(pk__in=links.values("outcome_id"))
+
+
 class Outcome(models.Model):
     """Outcome harvesting: a change in a social actor, and how the programme contributed."""
 
     code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
-    change = models.TextField(_("what changed"), max_length=3000)
-    social_actor = models.CharField(_("who changed it"), max_length=200)
+    change = models.TextField(_("what changed"), max_length=3000, validators=[require_visible_text])
+    social_actor = models.CharField(
+        _("who changed it"), max_length=200, validators=[require_visible_text]
+    )
     when = models.DateField(_("when"))
-    platform = models.CharField(_("where (platform)"), max_length=200)
-    significance = models.TextField(_("significance"), max_length=3000)
-    contribution = models.TextField(_("how the programme contributed"), max_length=3000)
-    evidence = models.TextField(_("evidence (documents, links)"), max_length=5000, blank=True)
+    platform = models.CharField(
+        _("where (platform)"), max_length=200, validators=[require_visible_text]
+    )
+    significance = models.TextField(
+        _("significance"), max_length=3000, validators=[require_visible_text]
+    )
+    contribution = models.TextField(
+        _("how the programme contributed"), max_length=3000, validators=[require_visible_text]
+    )
+    evidence = models.TextField(
+        _("evidence (documents, links)"),
+        max_length=5000,
+        blank=True,
+        validators=[require_visible_text],
+    )
     substantiation = models.CharField(
         _("substantiation"),
         max_length=14,
         choices=Substantiation.choices,
         default=Substantiation.CLAIMED,
     )
-    substantiated_by = models.CharField(_("substantiated by"), max_length=200, blank=True)
+    substantiated_by = models.CharField(
+        _("substantiated by"), max_length=200, blank=True, validators=[require_visible_text]
+    )
     implements = models.BooleanField(_("the recommendation was implemented"), default=False)
     recommendations = models.ManyToManyField(
         Recommendation, verbose_name=_("recommendations taken up"), related_name="outcomes"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OutcomeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("outcome")

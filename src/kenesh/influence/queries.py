@@ -1,4 +1,6 @@
-"""Reads for the influence pages: the funnel and each recommendation's trail."""
+"""Reads for the influence pages: the funnel, each recommendation's trail, outcomes.
+
+Every read takes the reader: what they may not know of is neither listed nor counted."""
 
 from collections import Counter, defaultdict
 
@@ -6,7 +8,7 @@ from django.db.models import Count, Prefetch
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kenesh.convenings.models import Convening
+from kenesh.convenings.models import Convening, Kind
 from kenesh.influence.models import Outcome, Progress, Recommendation
 from kenesh.papers.models import PolicyPaper, Status
 from kenesh.people.models import Country
@@ -17,11 +19,11 @@ RANK = {step: i for i, step in enumerate(STEPS)}
 
 def funnel(user) -> dict:
     """Papers -> recommendations -> promoted -> taken up -> implemented, overall and by
-    theme and country, in a fixed handful of queries."""
+    theme and country, in a fixed handful of queries, from what ``user`` may see."""
     papers = PolicyPaper.objects.visible_to(user).filter(status=Status.PUBLISHED).count()
     rows = list(
         Recommendation.objects.visible_to(user)
-        .with_progress()
+        .with_progress(user)
         .values("pk", "progress", "countries", "theme__name", "theme__name_ru")
     )
     russian = (get_language() or "").startswith("ru")
@@ -58,31 +60,80 @@ def funnel(user) -> dict:
 
 
 def recommendations(user, *, progress: str | None = None):
+    """The recommendations ``user`` may see, each with its status from the evidence they
+    may see and the number of briefings it was presented at."""
     qs = (
         Recommendation.objects.visible_to(user)
-        .with_progress()
+        .with_progress(user)
         .select_related("paper", "theme")
-        .annotate(briefings=Count("presentations", distinct=True))
-        .order_by("paper__title", "order")
+        .order_by("paper__title", "order", "pk")
     )
     if progress in Progress.values:
         qs = qs.filter(progress=progress)
     return qs
 
 
+def recommendation_for(user, code):
+    """One recommendation ``user`` may see, for its trail (None if there is none)."""
+    return (
+        Recommendation.objects.visible_to(user)
+        .with_progress(user)
+        .select_related("paper", "theme", "statement__conversation")
+        .filter(code=code)
+        .first()
+    )
+
+
 def trail(user, recommendation):
-    """Presentations at briefings the user may know of, and the outcomes."""
-    visible = Convening.objects.visible_to(user)
+    """Presentations at briefings the user may know of, and the outcomes they may see."""
+    visible = Convening.objects.visible_to(user).values("pk")
     presentations = (
         recommendation.presentations.filter(briefing__in=visible)
         .select_related("briefing")
         .order_by("briefing__starts_on")
     )
-    outcomes = recommendation.outcomes.order_by("when")
-    return presentations, outcomes
+    outcomes = Outcome.objects.visible_to(user).filter(recommendations=recommendation)
+    return presentations, outcomes.order_by("when", "pk")
 
 
-def outcomes():
-    return Outcome.objects.prefetch_related(
-        Prefetch("recommendations", queryset=Recommendation.objects.select_related("paper"))
+def outcomes(user):
+    """The outcomes ``user`` may see, newest first, each with the recommendations it took
+    up that the user may see."""
+    return (
+        Outcome.objects.visible_to(user)
+        .order_by("-when", "-pk")
+        .prefetch_related(
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.visible_to(user).select_related("paper"),
+            )
+        )
     )
+
+
+def briefings(user):
+    """Briefings ``user`` may know of, newest first, with how many recommendations were
+    presented at each."""
+    return (
+        Convening.objects.filter(pk__in=Convening.objects.visible_to(user).values("pk"))
+        .filter(kind=Kind.BRIEFING)
+        .annotate(presented=Count("presentations"))
+        .order_by("-starts_on", "-pk")
+    )
+
+
+def presented_at(briefing, user):
+    """What was presented at ``briefing``, as far as ``user`` may see the recommendations:
+    a recommendation of an unpublished paper stays with those who may see the paper."""
+    return (
+        briefing.presentations.filter(
+            recommendation__in=Recommendation.objects.visible_to(user).values("pk")
+        )
+        .select_related("recommendation__paper")
+        .order_by("pk")
+    )
+
+
+def paper_recommendations(paper, user):
+    """A paper's recommendations, in their order, with their status."""
+    return paper.recommendations.with_progress(user).select_related("theme").order_by("order", "pk")

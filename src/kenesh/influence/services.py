@@ -1,9 +1,14 @@
 """Writes to influence: recommendations, their presentation at briefings, outcomes."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from kenesh.core.audit import log_action
-from kenesh.influence.models import Outcome, Presentation, Recommendation
+from kenesh.influence.models import DRAFT_ADDRESSEE, Outcome, Presentation, Recommendation
+
+# What staff may change on a recommendation; where it comes from (paper, statement) stays.
+EDITABLE = ("text", "addressee", "level", "countries", "theme", "priority", "timeframe")
 
 
 @transaction.atomic
@@ -13,6 +18,36 @@ def add_recommendation(*, paper, by, **fields) -> Recommendation:
     recommendation.full_clean()
     recommendation.save()
     log_action(recommendation, "influence.recommendation.added", by=by)
+    return recommendation
+
+
+def _value(recommendation, name):
+    return recommendation.theme_id if name == "theme" else getattr(recommendation, name)
+
+
+@transaction.atomic
+def update_recommendation(*, recommendation, by, **fields) -> Recommendation:
+    """Change what a recommendation says and to whom; this is how staff complete a draft
+    made from common ground (its addressee, level, countries, theme)."""
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    was_draft = recommendation.is_draft
+    before = {name: _value(recommendation, name) for name in fields}
+    for name, value in fields.items():
+        setattr(recommendation, name, value)
+    changed = sorted(name for name in fields if _value(recommendation, name) != before[name])
+    if recommendation.is_draft:
+        raise ValidationError({"addressee": _("Say to whom the recommendation is addressed.")})
+    recommendation.full_clean()
+    recommendation.save()
+    log_action(
+        recommendation,
+        "influence.recommendation.completed" if was_draft else "influence.recommendation.changed",
+        by=by,
+        data={"fields": changed},
+    )
     return recommendation
 
 
@@ -40,6 +75,10 @@ def record_presentation(*, recommendation, briefing, response, notes, by) -> Pre
 @transaction.atomic
 def record_outcome(*, recommendations, by, **fields) -> Outcome:
     """Harvest an outcome and link the recommendations it took up."""
+    if not recommendations:
+        raise ValidationError(
+            {"recommendations": _("Link the recommendations the outcome took up.")}
+        )
     outcome = Outcome(**fields)
     outcome.full_clean()
     outcome.save()
@@ -56,14 +95,14 @@ def record_outcome(*, recommendations, by, **fields) -> Outcome:
 @transaction.atomic
 def propose_from_statement(*, statement, by) -> Recommendation:
     """Turn a statement of a conversation's common ground into a draft recommendation,
-    for staff to complete (addressee, level, priority) in the back office."""
+    for staff to complete (addressee, level, priority) on its edit page."""
     existing = Recommendation.objects.filter(statement=statement).first()
     if existing is not None:
         return existing
     recommendation = Recommendation(
         statement=statement,
         text=statement.text,
-        addressee="—",
+        addressee=DRAFT_ADDRESSEE,
         level="regional",
         order=0,
     )

@@ -6,8 +6,14 @@ app_name = "influence"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("recommendations/<uuid:code>/", views.recommendation_trail, name="recommendation"),
+    path(
+        "recommendations/<uuid:code>/edit/",
+        views.recommendation_edit,
+        name="recommendation-edit",
+    ),
     path("papers/<uuid:code>/", views.paper_recommendations, name="paper-recommendations"),
     path("briefings/<uuid:code>/", views.briefing_presentations, name="briefing"),
+    path("outcomes/", views.outcome_list, name="outcomes"),
     path("outcomes/new/", views.outcome_create, name="outcome-create"),
     path("statements/<uuid:code>/propose/", views.propose_from_statement, name="propose"),
 ]

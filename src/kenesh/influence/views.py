@@ -1,46 +1,47 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kenesh.access.decorators import requires
-from kenesh.convenings.models import Convening, Kind
+from kenesh.convenings.models import Kind
 from kenesh.convenings.rules import get_convening_for
+from kenesh.core.forms import add_service_errors
 from kenesh.deliberation.models import Statement
 from kenesh.influence import queries, services
-from kenesh.influence.forms import OutcomeForm, PresentationForm, RecommendationForm
+from kenesh.influence.forms import (
+    OutcomeForm,
+    PresentationForm,
+    RecommendationForm,
+    form_status,
+)
 from kenesh.influence.models import Progress, Recommendation
 from kenesh.papers.rules import get_paper_for
 
-# The page shows the whole funnel, but lists only so much at once.
+# The overview shows the whole funnel, but lists only so much at once; the full lists
+# are paged.
 RECOMMENDATIONS_PER_PAGE = 50
-OUTCOMES_SHOWN = 20
-BRIEFINGS_SHOWN = 20
+OUTCOMES_PER_PAGE = 25
+OUTCOMES_SHOWN = 5
+BRIEFINGS_SHOWN = 10
 
 
 @requires("influence.view_influence")
 def overview(request):
+    user = request.user
     progress = request.GET.get("progress")
-    recommendations = queries.recommendations(request.user, progress=progress)
+    recommendations = queries.recommendations(user, progress=progress)
     page = Paginator(recommendations, RECOMMENDATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    outcomes = queries.outcomes()
-    can_manage = request.user.has_perm("influence.manage")
-    briefings = []
-    if can_manage:
-        briefings = (
-            Convening.objects.visible_to(request.user)
-            .filter(kind=Kind.BRIEFING)
-            .annotate(presented=Count("presentations"))
-            .order_by("-starts_on")[:BRIEFINGS_SHOWN]
-        )
+    outcomes = queries.outcomes(user)
+    can_manage = user.has_perm("influence.manage")
     return render(
         request,
         "influence/overview.html",
         {
-            "funnel": queries.funnel(request.user),
+            "funnel": queries.funnel(user),
             "page": page,
             "recommendations": page.object_list,
             "steps": Progress.choices,
@@ -48,19 +49,32 @@ def overview(request):
             "outcomes": outcomes[:OUTCOMES_SHOWN],
             "outcome_count": outcomes.count(),
             "can_manage": can_manage,
-            "briefings": briefings,
+            "briefings": queries.briefings(user)[:BRIEFINGS_SHOWN] if can_manage else [],
+        },
+    )
+
+
+@requires("influence.view_influence")
+def outcome_list(request):
+    page = Paginator(queries.outcomes(request.user), OUTCOMES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "influence/outcome_list.html",
+        {
+            "page": page,
+            "outcomes": page.object_list,
+            "can_manage": request.user.has_perm("influence.manage"),
         },
     )
 
 
 @requires("influence.view_influence")
 def recommendation_trail(request, code):
-    recommendation = get_object_or_404(
-        Recommendation.objects.visible_to(request.user)
-        .with_progress()
-        .select_related("paper", "theme", "statement__conversation"),
-        code=code,
-    )
+    recommendation = queries.recommendation_for(request.user, code)
+    if recommendation is None:
+        raise Http404
     presentations, outcomes = queries.trail(request.user, recommendation)
     return render(
         request,
@@ -69,19 +83,48 @@ def recommendation_trail(request, code):
             "recommendation": recommendation,
             "presentations": presentations,
             "outcomes": outcomes,
+            "can_manage": request.user.has_perm("influence.manage"),
         },
+    )
+
+
+@requires("influence.manage")
+def recommendation_edit(request, code):
+    recommendation = get_object_or_404(
+        Recommendation.objects.visible_to(request.user).select_related(
+            "paper", "statement__conversation"
+        ),
+        code=code,
+    )
+    form = RecommendationForm(request.POST or None, user=request.user, instance=recommendation)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.EDITABLE}
+        try:
+            services.update_recommendation(recommendation=recommendation, by=request.user, **fields)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The recommendation was saved."))
+            return redirect("influence:recommendation", code=recommendation.code)
+    return render(
+        request,
+        "influence/recommendation_form.html",
+        {"recommendation": recommendation, "form": form},
+        status=form_status(form),
     )
 
 
 @requires("influence.manage")
 def paper_recommendations(request, code):
     paper = get_paper_for(request.user, code)
-    form = RecommendationForm(request.POST or None)
+    form = RecommendationForm(
+        request.POST or None, user=request.user, instance=Recommendation(paper=paper)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.add_recommendation(paper=paper, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The recommendation was added."))
             return redirect("influence:paper-recommendations", code=paper.code)
@@ -91,8 +134,9 @@ def paper_recommendations(request, code):
         {
             "paper": paper,
             "form": form,
-            "recommendations": paper.recommendations.with_progress().select_related("theme"),
+            "recommendations": queries.paper_recommendations(paper, request.user),
         },
+        status=form_status(form),
     )
 
 
@@ -102,15 +146,17 @@ def briefing_presentations(request, code):
     if briefing.kind != Kind.BRIEFING:
         messages.error(request, _("Recommendations are presented at briefings."))
         return redirect("convenings:convening-detail", code=code)
-    choices = Recommendation.objects.select_related("paper").exclude(
-        presentations__briefing=briefing
+    choices = (
+        Recommendation.objects.select_related("paper")
+        .exclude(presentations__briefing=briefing)
+        .order_by("paper__title", "order", "pk")
     )
-    form = PresentationForm(request.POST or None, choices=choices)
+    form = PresentationForm(request.POST or None, user=request.user, choices=choices)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_presentation(briefing=briefing, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The presentation was recorded."))
             return redirect("influence:briefing", code=code)
@@ -120,26 +166,26 @@ def briefing_presentations(request, code):
         {
             "briefing": briefing,
             "form": form,
-            "presentations": briefing.presentations.select_related("recommendation__paper"),
+            "presentations": queries.presented_at(briefing, request.user),
         },
+        status=form_status(form),
     )
 
 
 @requires("influence.manage")
 def outcome_create(request):
-    form = OutcomeForm(request.POST or None)
+    form = OutcomeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         recommendations = data.pop("recommendations")
         try:
             services.record_outcome(recommendations=recommendations, by=request.user, **data)
         except ValidationError as error:
-            for field, errors in getattr(error, "error_dict", {None: error.error_list}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The outcome was recorded."))
-            return redirect("influence:overview")
-    return render(request, "influence/outcome_form.html", {"form": form})
+            return redirect("influence:outcomes")
+    return render(request, "influence/outcome_form.html", {"form": form}, status=form_status(form))
 
 
 @require_POST
@@ -147,5 +193,8 @@ def outcome_create(request):
 def propose_from_statement(request, code):
     statement = get_object_or_404(Statement, code=code, status="accepted")
     recommendation = services.propose_from_statement(statement=statement, by=request.user)
+    if not recommendation.is_draft:
+        # Made and completed before: its trail is where it stands now.
+        return redirect("influence:recommendation", code=recommendation.code)
     messages.success(request, _("A draft recommendation was made from the statement; complete it."))
-    return redirect("influence:recommendation", code=recommendation.code)
+    return redirect("influence:recommendation-edit", code=recommendation.code)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kenesh.access.predicates import is_member, is_observer, is_staff
 from kenesh.convenings.models import Convening
+from kenesh.core.text import require_visible_text
 from kenesh.people.models import LanguageCode, Person, Theme
 
 
@@ -45,11 +46,15 @@ class PaperQuerySet(models.QuerySet):
             return self
         published = Q(status=Status.PUBLISHED)
         if is_member(user):
+            # Subqueries rather than joins: no duplicate rows, so no DISTINCT, which
+            # keeps paging and counting cheap on thousands of papers.
+            authored = Authorship.objects.filter(person__user=user).values("paper_id")
+            reviewed = PaperReview.objects.filter(reviewer=user).values("paper_id")
             return self.filter(
-                Q(authorships__person__user=user)
-                | Q(reviews__reviewer=user)
+                Q(pk__in=authored)
+                | Q(pk__in=reviewed)
                 | (published & ~Q(visibility=Visibility.RESTRICTED))
-            ).distinct()
+            )
         if is_observer(user):
             return self.filter(published, visibility=Visibility.PUBLIC)
         return self.none()
@@ -57,8 +62,10 @@ class PaperQuerySet(models.QuerySet):
 
 class PolicyPaper(models.Model):
     code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
-    title = models.CharField(_("title"), max_length=300)
-    abstract = models.TextField(_("abstract"), max_length=3000, blank=True)
+    title = models.CharField(_("title"), max_length=300, validators=[require_visible_text])
+    abstract = models.TextField(
+        _("abstract"), max_length=3000, blank=True, validators=[require_visible_text]
+    )
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True)
     countries = models.JSONField(_("countries"), default=list, blank=True)
     language = models.CharField(
@@ -141,10 +148,14 @@ class PaperVersion(models.Model):
 
     paper = models.ForeignKey(PolicyPaper, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
-    body = models.TextField(_("text (Markdown)"), max_length=200_000, blank=True)
+    body = models.TextField(
+        _("text (Markdown)"), max_length=200_000, blank=True, validators=[require_visible_text]
+    )
     file = models.FileField(_("file"), upload_to=version_file_path, blank=True, max_length=300)
     filename = models.CharField(max_length=200, blank=True)
-    note = models.CharField(_("what changed"), max_length=300, blank=True)
+    note = models.CharField(
+        _("what changed"), max_length=300, blank=True, validators=[require_visible_text]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -182,7 +193,9 @@ class PaperReview(models.Model):
     verdict = models.CharField(
         _("recommendation"), max_length=8, choices=Verdict.choices, blank=True
     )
-    comments = models.TextField(_("comments"), max_length=20_000, blank=True)
+    comments = models.TextField(
+        _("comments"), max_length=20_000, blank=True, validators=[require_visible_text]
+    )
     version = models.ForeignKey(
         PaperVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -209,7 +222,7 @@ class PaperEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     at = models.DateTimeField(auto_now_add=True)
-    note = models.CharField(max_length=300, blank=True)
+    note = models.CharField(max_length=300, blank=True, validators=[require_visible_text])
 
     class Meta:
         verbose_name = _("workflow event")

@@ -1,12 +1,14 @@
 """Writes to papers: atomic, with the actor, audited, and the workflow notified by email."""
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mass_mail
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.mail import send_mail, send_mass_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kenesh.access.predicates import is_staff
 from kenesh.core.audit import log_action
 from kenesh.papers.models import (
     Authorship,
@@ -17,7 +19,7 @@ from kenesh.papers.models import (
     ReviewKind,
     Status,
 )
-from kenesh.papers.rules import MOVES, may_move
+from kenesh.papers.rules import MOVES, check_move, may_move, reviewer_refusal
 
 
 class EditConflict(Exception):
@@ -31,9 +33,23 @@ class EditConflict(Exception):
 
 @transaction.atomic
 def create_paper(*, by, authors: list[tuple], themes=(), convenings=(), body: str = "", **fields):
-    """Start a paper with its authors [(person, role)] and a first version."""
+    """Start a paper with its authors [(person, role)] and a first version. Someone who
+    is not staff starts only a paper they write themselves."""
+    people = [person for person, _role in authors]
+    errors = {}
+    if len(people) != len({person.pk for person in people}):
+        errors[NON_FIELD_ERRORS] = [_("Each person can hold only one authorship role.")]
+    elif not is_staff(by) and not any(person.user_id == by.pk for person in people):
+        errors[NON_FIELD_ERRORS] = [_("You must be one of the authors of a paper you start.")]
     paper = PolicyPaper(created_by=by, **fields)
-    paper.full_clean()
+    first = PaperVersion(number=1, body=body, created_by=by, note=_("First draft"))
+    for instance, exclude in ((paper, None), (first, ["paper", "file", "filename"])):
+        try:
+            instance.full_clean(exclude=exclude)
+        except ValidationError as error:
+            errors.update(error.error_dict)
+    if errors:
+        raise ValidationError(errors)
     paper.save()
     paper.themes.set(themes)
     paper.convenings.set(convenings)
@@ -41,9 +57,8 @@ def create_paper(*, by, authors: list[tuple], themes=(), convenings=(), body: st
         Authorship(paper=paper, person=person, role=role, order=i)
         for i, (person, role) in enumerate(authors)
     )
-    PaperVersion.objects.create(
-        paper=paper, number=1, body=body, created_by=by, note=_("First draft")
-    )
+    first.paper = paper
+    first.save()
     log_action(paper, "papers.paper.created", by=by)
     return paper
 
@@ -65,6 +80,7 @@ def save_version(*, paper: PolicyPaper, body: str, base: int, by, note: str = ""
         note=note,
         created_by=by,
     )
+    version.full_clean(exclude=["file", "filename"])
     if upload is not None:
         version.filename = upload.name[:200]
         version.file.save(upload.name, upload, save=False)
@@ -89,29 +105,29 @@ def _notify(paper: PolicyPaper, subject: str, message: str) -> None:
 
 @transaction.atomic
 def move(*, paper: PolicyPaper, action: str, by, note: str = "") -> PolicyPaper:
-    """Move a paper along the workflow. Raises PermissionDenied for the wrong person
-    and InvalidTransition (a ValidationError) from the wrong state."""
+    """Move a paper along the workflow. Raises PermissionDenied for the wrong person and
+    ValidationError when the step cannot happen now (``rules.check_move`` says why)."""
     if action not in MOVES:
-        raise ValidationError(_("Unknown step."))
+        raise ValidationError(_("Unknown step."), code="unknown")
     if not may_move(by, paper, action):
         raise PermissionDenied(_("Your role cannot take this step."))
     paper = PolicyPaper.objects.select_for_update().get(pk=paper.pk)
-    target, _who = MOVES[action]
-    before = paper.status
+    check = check_move(by, paper, action)
+    if check.refusal == "role":
+        raise PermissionDenied(check.reason)
+    if not check.allowed:
+        raise ValidationError(check.reason, code=check.refusal)
+    before, target = paper.status, check.target
+    event = PaperEvent(paper=paper, from_status=before, to_status=target, by=by, note=note)
+    event.full_clean(exclude=["paper", "by"])
     paper.move_to(target)
-    if target == Status.IN_REVIEW:
-        kinds = set(paper.reviews.values_list("kind", flat=True))
-        if kinds != {ReviewKind.MENTOR, ReviewKind.PEER}:
-            raise ValidationError(_("Assign a mentor and a peer reviewer first."))
-    if target == Status.APPROVED and paper.reviews.filter(submitted_at__isnull=True).exists():
-        raise ValidationError(_("Every assigned reviewer must submit a review first."))
     now = timezone.now()
     if target == Status.SUBMITTED:
         paper.submitted_at = now
     if target == Status.PUBLISHED:
         paper.published_at = now
     paper.save(update_fields=["status", "submitted_at", "published_at"])
-    PaperEvent.objects.create(paper=paper, from_status=before, to_status=target, by=by, note=note)
+    event.save()
     log_action(paper, f"papers.paper.{action}", by=by, data={"from": before, "to": target})
     subject = _("Kenesh: “%(title)s” is now %(status)s") % {
         "title": paper.title,
@@ -121,21 +137,68 @@ def move(*, paper: PolicyPaper, action: str, by, note: str = "") -> PolicyPaper:
     return paper
 
 
+def reviewer_email(person) -> str:
+    """Where a reviewer is asked: their login's address, else the roster's contact one."""
+    return (person.user.email if person.user_id else "") or person.email
+
+
+def _invite_reviewer(paper: PolicyPaper, review: PaperReview, person, site: str) -> None:
+    email = reviewer_email(person)
+    if not email:
+        return
+    path = reverse("papers:paper-review", kwargs={"code": paper.code})
+    link = f"{site.rstrip('/')}{path}?kind={review.kind}"
+    subject = _("Kenesh: please review “%(title)s”") % {"title": paper.title}
+    body = _(
+        "Hello %(name)s,\n\n"
+        "Programme staff ask you to review the policy paper “%(title)s” (%(kind)s). "
+        "You can read the paper now; the review form opens when the review starts:\n"
+        "%(link)s\n\nThank you."
+    ) % {
+        "name": person.name,
+        "kind": review.get_kind_display().lower(),
+        "title": paper.title,
+        "link": link,
+    }
+    transaction.on_commit(
+        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email], fail_silently=True)
+    )
+
+
 @transaction.atomic
-def assign_reviewers(*, paper: PolicyPaper, mentor, peer, by) -> list[PaperReview]:
-    """Name the mentor and the peer reviewer; neither may be an author."""
-    authors = set(paper.authorships.values_list("person__user_id", flat=True))
-    if mentor == peer:
-        raise ValidationError(_("The mentor and the peer reviewer must be two people."))
-    if mentor.pk in authors or peer.pk in authors:
-        raise ValidationError(_("An author cannot review their own paper."))
+def assign_reviewers(*, paper: PolicyPaper, mentor, peer, by, site: str = "") -> list[PaperReview]:
+    """Name the mentor and the peer reviewer (two people of the roster, with accounts,
+    neither an author: ``rules.reviewer_refusal`` says why one is refused). A reviewer
+    who was not assigned before is asked by e-mail; ``site`` begins the link in it."""
+    paper = PolicyPaper.objects.select_for_update().prefetch_related("authorships").get(pk=paper.pk)
+    if paper.status not in {Status.SUBMITTED, Status.IN_REVIEW}:
+        raise ValidationError(_("Reviewers are assigned to a paper submitted or in review."))
+    errors = {}
+    chosen = (("mentor", mentor, ReviewKind.MENTOR), ("peer", peer, ReviewKind.PEER))
+    for field, person, kind in chosen:
+        reason = reviewer_refusal(paper, person, kind)
+        if reason:
+            errors[field] = reason
+    if not errors and mentor.pk == peer.pk:
+        errors["peer"] = _("The mentor and the peer reviewer must be two people.")
+    if errors:
+        raise ValidationError(errors)
     reviews = []
-    for user, kind in ((mentor, ReviewKind.MENTOR), (peer, ReviewKind.PEER)):
-        paper.reviews.filter(kind=kind, submitted_at__isnull=True).exclude(reviewer=user).delete()
-        review, _created = PaperReview.objects.get_or_create(paper=paper, reviewer=user, kind=kind)
+    for person, kind in ((mentor, ReviewKind.MENTOR), (peer, ReviewKind.PEER)):
+        paper.reviews.filter(kind=kind, submitted_at__isnull=True).exclude(
+            reviewer=person.user
+        ).delete()
+        review, created = PaperReview.objects.get_or_create(
+            paper=paper, reviewer=person.user, kind=kind
+        )
+        if created:
+            _invite_reviewer(paper, review, person, site)
         reviews.append(review)
     log_action(
-        paper, "papers.reviewers.assigned", by=by, data={"mentor": mentor.pk, "peer": peer.pk}
+        paper,
+        "papers.reviewers.assigned",
+        by=by,
+        data={"mentor": str(mentor.code), "peer": str(peer.code)},
     )
     return reviews
 

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -7,43 +8,64 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kenesh.access.decorators import public, requires
-from kenesh.papers import services
-from kenesh.papers.forms import DraftForm, PaperForm, ReviewersForm, ReviewForm
+from kenesh.core.forms import add_service_errors
+from kenesh.papers import queries, services
+from kenesh.papers.forms import (
+    DraftForm,
+    MoveForm,
+    PaperForm,
+    ReviewersForm,
+    ReviewForm,
+    names_unknown_choice,
+)
 from kenesh.papers.models import AuthorRole, PaperReview, PolicyPaper, Status, Visibility
 from kenesh.papers.rendering import line_diff, markdown_to_html
-from kenesh.papers.rules import MOVES, get_paper_for, may_move
+from kenesh.papers.rules import MOVES, check_move, get_paper_for
+from kenesh.people.models import Person
+
+# Papers listed on one page of the list.
+PAPERS_PER_PAGE = 25
+
+
+def _refused(request, paper, message, status):
+    return render(
+        request, "papers/move_refused.html", {"paper": paper, "message": message}, status=status
+    )
+
+
+def _form_status(form) -> int:
+    """400 when the form named a choice no page offered (an unknown or hidden id)."""
+    return 400 if form.is_bound and names_unknown_choice(form) else 200
 
 
 @requires("papers.view_papers")
 def paper_list(request):
-    papers = (
-        PolicyPaper.objects.visible_to(request.user)
-        .prefetch_related("authorships__person", "themes")
-        .order_by("-created_at")
-    )
     status = request.GET.get("status")
-    if status in Status.values:
-        papers = papers.filter(status=status)
+    papers = queries.paper_list(request.user, status=status)
+    page = Paginator(papers, PAPERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "papers/paper_list.html",
-        {"papers": papers, "statuses": Status.choices, "status": status},
+        {
+            "page": page,
+            "papers": page.object_list,
+            "statuses": Status.choices,
+            "status": status if status in Status.values else None,
+        },
     )
 
 
 @requires("papers.add_paper")
 def paper_create(request):
-    own = getattr(request.user, "person", None) if request.user.is_authenticated else None
-    form = PaperForm(request.POST or None, initial={"lead": own})
+    own = getattr(request.user, "person", None)
+    form = PaperForm(request.POST or None, user=request.user, initial={"lead": own})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         authors = [(data["lead"], AuthorRole.LEAD)]
         authors += [(p, AuthorRole.CO_AUTHOR) for p in data["co_authors"]]
         if data["mentor"]:
             authors.append((data["mentor"], AuthorRole.MENTOR))
-        if not request.user.has_perm("papers.manage") and own not in [p for p, _r in authors]:
-            form.add_error(None, _("You must be one of the authors of a paper you start."))
-        else:
+        try:
             paper = services.create_paper(
                 by=request.user,
                 authors=authors,
@@ -56,9 +78,12 @@ def paper_create(request):
                 visibility=data["visibility"],
                 countries=data["countries"],
             )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
             messages.success(request, _("The paper was started."))
             return redirect("papers:paper-detail", code=paper.code)
-    return render(request, "papers/paper_form.html", {"form": form})
+    return render(request, "papers/paper_form.html", {"form": form}, status=_form_status(form))
 
 
 def _latest(paper):
@@ -67,14 +92,11 @@ def _latest(paper):
 
 @requires("papers.view_papers")
 def paper_detail(request, code):
-    paper = get_paper_for(request.user, code)
-    latest = _latest(paper)
     user = request.user
-    insider = (
-        user.has_perm("papers.manage")
-        or any(a.person.user_id == user.pk for a in paper.authorships.all())
-        or any(r.reviewer_id == user.pk for r in paper.reviews.all())
-    )
+    paper = get_paper_for(user, code)
+    latest = _latest(paper)
+    workings = user.has_perm("papers.see_workings", paper)
+    checks = [check_move(user, paper, name) for name in MOVES]
     return render(
         request,
         "papers/paper_detail.html",
@@ -82,16 +104,11 @@ def paper_detail(request, code):
             "paper": paper,
             "latest": latest,
             "html": markdown_to_html(latest.body) if latest else "",
-            "moves": [
-                (name, MOVES[name][0])
-                for name in MOVES
-                if may_move(user, paper, name) and paper.can_move_to(MOVES[name][0])
-            ],
+            "moves": [check for check in checks if check.allowed],
+            "withheld": [check for check in checks if check.refusal == "not_ready"],
             "can_edit": user.has_perm("papers.edit_paper", paper),
-            "insider": insider,
-            "versions": paper.versions.select_related("created_by") if insider else [],
-            "events": paper.events.select_related("by") if insider else [],
-            "reviews": paper.reviews.select_related("reviewer") if insider else [],
+            "insider": workings,
+            **queries.paper_page(paper, workings=workings),
             "my_review": next((r for r in paper.reviews.all() if r.reviewer_id == user.pk), None),
             "can_manage": user.has_perm("papers.manage"),
         },
@@ -107,6 +124,11 @@ def paper_edit(request, code):
         request.FILES or None,
         initial={"body": latest.body if latest else "", "base": latest.number if latest else 0},
     )
+    if request.method == "POST" and not form.is_valid() and "base" in form.errors:
+        # The hidden version number changes only when someone alters the form.
+        return _refused(
+            request, paper, _("This form was altered or is out of date: open the draft again."), 400
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -138,7 +160,7 @@ def paper_edit(request, code):
                 status=409,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("A new version was saved."))
             return redirect("papers:paper-detail", code=paper.code)
@@ -150,12 +172,17 @@ def paper_edit(request, code):
 @requires("papers.view_papers")
 def paper_diff(request, code):
     paper = get_paper_for(request.user, code)
+    if not request.user.has_perm("papers.see_workings", paper):
+        # Superseded drafts are the authors' and reviewers' business: readers of a
+        # published paper have its published text, and no other version exists for them.
+        raise Http404
     versions = {v.number: v for v in paper.versions.all()}
-    try:
-        a, b = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))
-    except ValueError:
-        a = b = 0
-    if a not in versions or b not in versions:
+    if "a" in request.GET or "b" in request.GET:
+        try:
+            a, b = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
+        except ValueError:
+            raise Http404 from None
+    else:
         latest = max(versions) if versions else 0
         a, b = max(latest - 1, 1), latest
     if a not in versions or b not in versions:
@@ -177,25 +204,17 @@ def paper_diff(request, code):
 @requires("papers.view_papers")
 def paper_move(request, code):
     paper = get_paper_for(request.user, code)
-    action = request.POST.get("action", "")
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        problems = [message for errors in form.errors.values() for message in errors]
+        return _refused(request, paper, " ".join(problems), 400)
+    action = form.cleaned_data["action"]
     try:
-        services.move(
-            paper=paper, action=action, by=request.user, note=request.POST.get("note", "")[:300]
-        )
+        services.move(paper=paper, action=action, by=request.user, note=form.cleaned_data["note"])
     except PermissionDenied as refusal:
-        return render(
-            request,
-            "papers/move_refused.html",
-            {"paper": paper, "message": str(refusal) or _("Not allowed.")},
-            status=403,
-        )
+        return _refused(request, paper, str(refusal) or _("Not allowed."), 403)
     except ValidationError as error:
-        return render(
-            request,
-            "papers/move_refused.html",
-            {"paper": paper, "message": " ".join(error.messages)},
-            status=409,
-        )
+        return _refused(request, paper, " ".join(error.messages), 409)
     messages.success(
         request, _("The paper moved to “%(status)s”.") % {"status": Status(MOVES[action][0]).label}
     )
@@ -205,16 +224,40 @@ def paper_move(request, code):
 @requires("papers.manage")
 def paper_reviewers(request, code):
     paper = get_paper_for(request.user, code)
-    form = ReviewersForm(request.POST or None)
+    current = {review.kind: review.reviewer_id for review in paper.reviews.all()}
+    people = dict(Person.objects.filter(user_id__in=current.values()).values_list("user_id", "pk"))
+    form = ReviewersForm(
+        request.POST or None,
+        user=request.user,
+        paper=paper,
+        initial={kind: people.get(user_id) for kind, user_id in current.items()},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.assign_reviewers(paper=paper, by=request.user, **form.cleaned_data)
+            services.assign_reviewers(
+                paper=paper,
+                by=request.user,
+                site=request.build_absolute_uri("/"),
+                **form.cleaned_data,
+            )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The reviewers were assigned."))
+            for person in (form.cleaned_data["mentor"], form.cleaned_data["peer"]):
+                if not services.reviewer_email(person):
+                    messages.warning(
+                        request,
+                        _("%(name)s has no e-mail address on the platform: tell them yourself.")
+                        % {"name": person.name},
+                    )
             return redirect("papers:paper-detail", code=paper.code)
-    return render(request, "papers/paper_reviewers.html", {"paper": paper, "form": form})
+    return render(
+        request,
+        "papers/paper_reviewers.html",
+        {"paper": paper, "form": form, "reviews": paper.reviews.all()},
+        status=_form_status(form),
+    )
 
 
 @requires("papers.view_papers")
@@ -233,7 +276,7 @@ def paper_review(request, code):
         try:
             services.submit_review(review=review, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your review was submitted."))
             return redirect("papers:paper-detail", code=paper.code)
@@ -247,6 +290,7 @@ def paper_review(request, code):
             "form": form,
             "html": markdown_to_html(latest.body) if latest else "",
         },
+        status=_form_status(form),
     )
 
 

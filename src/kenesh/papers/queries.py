@@ -1,0 +1,28 @@
+"""Reads for the papers pages, each loading what its page shows."""
+
+from kenesh.papers.models import PolicyPaper, Status
+
+
+def paper_list(user, *, status: str | None = None):
+    """The papers ``user`` may know of, newest first, with their authors and themes; the
+    page lists one slice of it at a time."""
+    papers = (
+        PolicyPaper.objects.visible_to(user)
+        .prefetch_related("authorships__person", "themes")
+        .order_by("-created_at", "-pk")
+    )
+    if status in Status.values:
+        papers = papers.filter(status=status)
+    return papers
+
+
+def paper_page(paper: PolicyPaper, *, workings: bool) -> dict:
+    """What the paper's page shows beside its text: every version, review and workflow
+    step for those who make the paper (``workings``); nothing of them for other readers."""
+    if not workings:
+        return {"versions": [], "reviews": [], "events": []}
+    return {
+        "versions": paper.versions.select_related("created_by"),
+        "reviews": paper.reviews.select_related("reviewer"),
+        "events": paper.events.select_related("by"),
+    }
