@@ -127,3 +127,28 @@ def test_settings_attach_the_log_filters():
 
     filters = settings.LOGGING["handlers"]["console"]["filters"]
     assert filters == ["client_errors", "bounded"]
+
+
+@pytest.mark.parametrize("value", [str(2**64), str(-(2**70)), "99999999999999999999999"])
+def test_an_id_no_database_holds_is_an_unknown_choice_not_an_error(login, value):
+    """A model form's own choice field, through UserModelForm, refuses it with 400."""
+    from kenesh.deliberation.models import Conversation
+
+    response = login("staff").post(
+        "/deliberation/new/",
+        {"title": "Fictional question", "language": "en", "anonymity": "named",
+         "convening": value},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not Conversation.objects.exists()
+
+
+def test_a_list_of_ids_beyond_any_database_is_refused(login):
+    from kenesh.papers.models import PolicyPaper
+
+    response = login("staff").post(
+        "/papers/new/", {"title": "Fictional paper", "convenings": [str(2**64)]}
+    )
+    assert response.status_code == 400
+    assert not PolicyPaper.objects.exists()

@@ -211,8 +211,11 @@ def test_staff_open_a_conversation(login, personas):
     )
     assert response.status_code == 302
     assert Conversation.objects.filter(title="New question").exists()
-    bad = login("staff").post("/deliberation/new/", {"title": "", "anonymity": "secret"})
+    bad = login("staff").post("/deliberation/new/", {"title": "", "anonymity": "named"})
     assert bad.status_code == 200 and Conversation.objects.count() == 1
+    # A value no select on the form offered is a forged request: 400, nothing opened.
+    forged = login("staff").post("/deliberation/new/", {"title": "Q", "anonymity": "secret"})
+    assert forged.status_code == 400 and Conversation.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -229,7 +232,8 @@ def test_a_conversation_that_cannot_be_is_explained_and_not_opened(
 ):
     data = {"title": "A question", "language": "en", "anonymity": "named", **fields}
     response = login("staff").post("/deliberation/new/", data)
-    assert response.status_code == 200
+    # A convening the form never offered is a forged choice (400); the rest are mistakes.
+    assert response.status_code == (400 if "convening" in fields else 200)
     assert message in response.content.decode()
     assert not Conversation.objects.exists()
 

@@ -102,6 +102,12 @@ def test_briefing_pages_list_only_recommendations_the_reader_may_see(login, pers
     )
     assert list(queries.presented_at(briefing, personas["expert"])) == []
     assert len(queries.presented_at(briefing, personas["staff"])) == 1
+    # The briefing's own page, in convenings, shows the same: the draft's
+    # recommendation for staff and its author, for no other member.
+    url = f"/convenings/{briefing.code}/"
+    for who, shown in [("staff", True), ("young_expert", True), ("expert", False)]:
+        page = login(who).get(url).content.decode()
+        assert ("A recommendation still in the drafting." in page) is shown, who
 
 
 def member_with(n, personas, username):

@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -19,21 +19,10 @@ from kenesh.people.models import Person, Theme
 # What a convening may hold: office documents, PDFs, plain text and pictures.
 DOCUMENT_TYPES = {".pdf", ".docx", ".xlsx", ".pptx", ".odt", ".png", ".jpg", ".jpeg", ".txt"}
 
+
 # Errors meaning the submission named something the form never offered: an id or code
 # that is malformed, belongs to no record or to another convening's, or a row the page
 # shows disabled.
-NOT_OFFERED = {"invalid_choice", "invalid_pk_value", "invalid_list", "unknown", "declined"}
-
-
-def refusal_status(form: forms.BaseForm) -> int:
-    """The status of a page re-shown with ``form``'s errors: 400 when the submission
-    named a choice the form never offered (a forged or stale id or code), 200 for the
-    ordinary mistakes the form explains."""
-    fields = [*form.fields, NON_FIELD_ERRORS]
-    refused = any(form.has_error(name, code) for name in fields for code in NOT_OFFERED)
-    return 400 if refused else 200
-
-
 class CodeChoiceField(forms.ModelChoiceField):
     """A choice sent as its public code: a malformed code is as unknown as a wrong one."""
 

@@ -9,10 +9,10 @@ from django.views.decorators.http import require_POST
 
 from kenesh.access.decorators import requires
 from kenesh.convenings import queries, services
-from kenesh.convenings.forms import DecisionForm, refusal_status
+from kenesh.convenings.forms import DecisionForm
 from kenesh.convenings.models import Decision, Inject, Scenario, Team
 from kenesh.convenings.rules import can_log_decision, get_convening_for, team_of
-from kenesh.core.forms import add_service_errors
+from kenesh.core.forms import add_service_errors, refusal_status
 
 
 def _scenario(request, code, *, to="details") -> Scenario:

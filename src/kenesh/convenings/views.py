@@ -15,7 +15,6 @@ from kenesh.convenings.forms import (
     InviteForm,
     SessionForm,
     SessionRoleForm,
-    refusal_status,
 )
 from kenesh.convenings.models import (
     CalendarFeed,
@@ -26,7 +25,8 @@ from kenesh.convenings.models import (
     Session,
 )
 from kenesh.convenings.rules import get_convening_for, get_document_for
-from kenesh.core.forms import add_service_errors
+from kenesh.core import sections
+from kenesh.core.forms import add_service_errors, refusal_status
 from kenesh.people.filters import RosterFilter
 from kenesh.people.models import Person
 from kenesh.people.queries import DIMENSIONS, SMALL_CELL
@@ -81,8 +81,11 @@ def convening_detail(request, code):
     if details:
         context["sessions"] = queries.agenda(convening)
         if convening.kind == Kind.BRIEFING:
-            # The papers issue's link: which recommendations were presented here.
-            context["presented"] = convening.presentations.select_related("recommendation__paper")
+            # What was presented here comes from influence, which registers the section
+            # and shows each viewer only the recommendations they may see.
+            context["sections"] = sections.render(
+                "convenings.briefing", request=request, obj=convening
+            )
         context["documents"] = convening.documents.all()
         context["has_scenario"] = hasattr(convening, "scenario")
     if context["names"]:

@@ -2,9 +2,64 @@
 on the right field, and text that a reader can see."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from kenesh.core.text import require_visible_text
+
+# The widest id a database integer holds: a larger one names no record, and SQLite would
+# raise OverflowError on it (a 500) rather than find nothing.
+LARGEST_ID = 2**63 - 1
+# Error codes of a submission naming a choice the form never offered: a forged or stale
+# id or code, answered 400 rather than as an ordinary mistake.
+NOT_OFFERED = ("invalid_choice", "invalid_pk_value", "invalid_list", "unknown", "declined")
+
+
+def _beyond_any_id(value) -> bool:
+    try:
+        return abs(int(str(value))) > LARGEST_ID
+    except (TypeError, ValueError):
+        return False  # Django's own check names it
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    """Django's field, refusing an id out of the database's integer range as unknown."""
+
+    def to_python(self, value):
+        unbounded = value not in self.empty_values and self.to_field_name is None
+        if unbounded and _beyond_any_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, refusing ids out of the database's integer range as unknown."""
+
+    def _check_values(self, value):
+        if self.to_field_name is None:
+            for pk in value:
+                if _beyond_any_id(pk):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super()._check_values(value)
+
+
+_GUARDED = {
+    forms.ModelChoiceField: ModelChoiceField,
+    forms.ModelMultipleChoiceField: ModelMultipleChoiceField,
+}
+
+
+def refusal_status(form: forms.BaseForm) -> int:
+    """The status of a page re-shown with ``form``'s errors: 400 when the submission
+    named a choice the form never offered, 200 for the ordinary mistakes it explains."""
+    if not form.is_bound:
+        return 200
+    fields = [*form.fields, NON_FIELD_ERRORS]
+    refused = any(form.has_error(name, code) for name in fields for code in NOT_OFFERED)
+    return 400 if refused else 200
 
 
 def restrict_choices(form: forms.BaseForm, user) -> None:
@@ -19,6 +74,8 @@ def restrict_choices(form: forms.BaseForm, user) -> None:
     for field in form.fields.values():
         if not isinstance(field, forms.ModelChoiceField):
             continue
+        # Fields a model form made for itself are Django's own: give them the id guard.
+        field.__class__ = _GUARDED.get(type(field), type(field))
         queryset = field.queryset
         if queryset is None or not hasattr(queryset, "visible_to"):
             continue

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kenesh.access.decorators import public, requires
 from kenesh.core.exports import safe_writer
-from kenesh.core.forms import add_service_errors
+from kenesh.core.forms import add_service_errors, refusal_status
 from kenesh.deliberation import polis, queries, services
 from kenesh.deliberation.forms import (
     AttributesForm,
@@ -109,7 +109,12 @@ def conversation_create(request):
         else:
             messages.success(request, _("The conversation was opened. Add seed statements."))
             return redirect("deliberation:statements", code=conversation.code)
-    return render(request, "deliberation/conversation_form.html", {"form": form})
+    return render(
+        request,
+        "deliberation/conversation_form.html",
+        {"form": form},
+        status=refusal_status(form),
+    )
 
 
 @requires("deliberation.manage")

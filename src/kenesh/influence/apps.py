@@ -7,7 +7,11 @@ class InfluenceConfig(AppConfig):
     verbose_name = _("Influence")
 
     def ready(self):
+        from kenesh.core import sections
         from kenesh.core.navigation import NavEntry, register
+        from kenesh.influence.views import briefing_section
+
+        sections.register("convenings.briefing", briefing_section)
 
         register(
             NavEntry(

@@ -3,20 +3,20 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kenesh.access.decorators import requires
 from kenesh.convenings.models import Kind
 from kenesh.convenings.rules import get_convening_for
-from kenesh.core.forms import add_service_errors
+from kenesh.core.forms import add_service_errors, refusal_status
 from kenesh.deliberation.models import Statement
 from kenesh.influence import queries, services
 from kenesh.influence.forms import (
     OutcomeForm,
     PresentationForm,
     RecommendationForm,
-    form_status,
 )
 from kenesh.influence.models import Progress, Recommendation
 from kenesh.papers.rules import get_paper_for
@@ -110,7 +110,7 @@ def recommendation_edit(request, code):
         request,
         "influence/recommendation_form.html",
         {"recommendation": recommendation, "form": form},
-        status=form_status(form),
+        status=refusal_status(form),
     )
 
 
@@ -136,7 +136,7 @@ def paper_recommendations(request, code):
             "form": form,
             "recommendations": queries.paper_recommendations(paper, request.user),
         },
-        status=form_status(form),
+        status=refusal_status(form),
     )
 
 
@@ -168,7 +168,7 @@ def briefing_presentations(request, code):
             "form": form,
             "presentations": queries.presented_at(briefing, request.user),
         },
-        status=form_status(form),
+        status=refusal_status(form),
     )
 
 
@@ -185,7 +185,9 @@ def outcome_create(request):
         else:
             messages.success(request, _("The outcome was recorded."))
             return redirect("influence:outcomes")
-    return render(request, "influence/outcome_form.html", {"form": form}, status=form_status(form))
+    return render(
+        request, "influence/outcome_form.html", {"form": form}, status=refusal_status(form)
+    )
 
 
 @require_POST
@@ -198,3 +200,18 @@ def propose_from_statement(request, code):
         return redirect("influence:recommendation", code=recommendation.code)
     messages.success(request, _("A draft recommendation was made from the statement; complete it."))
     return redirect("influence:recommendation-edit", code=recommendation.code)
+
+
+def briefing_section(request, briefing) -> str:
+    """The recommendations presented at ``briefing``, for its page in convenings: only
+    those the viewer may see (a recommendation of an unpublished or restricted paper
+    stays with those who may see the paper)."""
+    return render_to_string(
+        "influence/briefing_section.html",
+        {
+            "convening": briefing,
+            "presented": queries.presented_at(briefing, request.user),
+            "can_manage": request.user.has_perm("influence.manage"),
+        },
+        request=request,
+    )

@@ -1,11 +1,10 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kenesh.access.models import Role
 from kenesh.convenings.models import Convening
-from kenesh.core.forms import UserForm, UserModelForm, VisibleCharField
+from kenesh.core.forms import ModelMultipleChoiceField, UserForm, UserModelForm, VisibleCharField
 from kenesh.core.uploads import check_upload
 from kenesh.papers.models import PolicyPaper, ReviewKind, Verdict
 from kenesh.papers.rules import MOVES, reviewer_refusal
@@ -16,37 +15,6 @@ MAX_VERSION_FILE = 20 * 1024 * 1024
 
 # Error codes a form gives for a value no page offered: an id or code that is unknown,
 # or names something the user may not know of. The views answer these with 400.
-TAMPERED = ("invalid_choice", "invalid_pk_value", "invalid_list")
-
-
-def names_unknown_choice(form: forms.BaseForm) -> bool:
-    """Whether ``form`` was refused because a field named a choice it does not offer."""
-    return any(form.has_error(name, code) for name in form.errors for code in TAMPERED)
-
-
-# The widest id a database integer holds; a larger one is no record's, and SQLite would
-# overflow on it rather than find nothing.
-_LARGEST_ID = 2**63 - 1
-
-
-class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Django's field, refusing ids out of the database's integer range as unknown ones
-    (on SQLite they would otherwise raise OverflowError: a 500 instead of a message)."""
-
-    def _check_values(self, value):
-        if self.to_field_name is None:
-            for pk in value:
-                try:
-                    number = int(str(pk))
-                except (TypeError, ValueError):
-                    continue  # Django's own check names it
-                if abs(number) > _LARGEST_ID:
-                    raise ValidationError(
-                        self.error_messages["invalid_pk_value"],
-                        code="invalid_pk_value",
-                        params={"pk": pk},
-                    )
-        return super()._check_values(value)
 
 
 class PaperForm(UserModelForm):

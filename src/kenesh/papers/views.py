@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kenesh.access.decorators import public, requires
-from kenesh.core.forms import add_service_errors
+from kenesh.core.forms import add_service_errors, refusal_status
 from kenesh.papers import queries, services
 from kenesh.papers.forms import (
     DraftForm,
@@ -16,7 +16,6 @@ from kenesh.papers.forms import (
     PaperForm,
     ReviewersForm,
     ReviewForm,
-    names_unknown_choice,
 )
 from kenesh.papers.models import AuthorRole, PaperReview, PolicyPaper, Status, Visibility
 from kenesh.papers.rendering import line_diff, markdown_to_html
@@ -31,11 +30,6 @@ def _refused(request, paper, message, status):
     return render(
         request, "papers/move_refused.html", {"paper": paper, "message": message}, status=status
     )
-
-
-def _form_status(form) -> int:
-    """400 when the form named a choice no page offered (an unknown or hidden id)."""
-    return 400 if form.is_bound and names_unknown_choice(form) else 200
 
 
 @requires("papers.view_papers")
@@ -83,7 +77,7 @@ def paper_create(request):
         else:
             messages.success(request, _("The paper was started."))
             return redirect("papers:paper-detail", code=paper.code)
-    return render(request, "papers/paper_form.html", {"form": form}, status=_form_status(form))
+    return render(request, "papers/paper_form.html", {"form": form}, status=refusal_status(form))
 
 
 def _latest(paper):
@@ -256,7 +250,7 @@ def paper_reviewers(request, code):
         request,
         "papers/paper_reviewers.html",
         {"paper": paper, "form": form, "reviews": paper.reviews.all()},
-        status=_form_status(form),
+        status=refusal_status(form),
     )
 
 
@@ -290,7 +284,7 @@ def paper_review(request, code):
             "form": form,
             "html": markdown_to_html(latest.body) if latest else "",
         },
-        status=_form_status(form),
+        status=refusal_status(form),
     )
 
 
