@@ -1,0 +1,439 @@
+"""Every page, as every role, on the demo programme: the permission matrix.
+
+One row per URL pattern (a new URL without a row fails), each with the objects it is
+opened on: a public and a closed convening, a listed and an unlisted person, a published
+and a draft paper, and so on. For every role it checks that
+
+- the page opens for the roles that may use it and is refused for the others; where the
+  object's existence is itself private, the refusal is the very answer given for an
+  object that does not exist (a role gate refuses both alike; an object check says 404);
+- no page answers 500;
+- no page shows the title of a convening, paper or conversation, or the name of a person,
+  that the role may not know of;
+- every choice in every form on the page is something the role may see.
+
+The demo is loaded once for the module, inside a transaction rolled back at the end.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django import forms
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kenesh.access.models import User
+
+ANON, ADMIN, STAFF, MENTOR, EXPERT, YOUNG, DONOR = (
+    "anonymous", "admin", "staff", "mentor", "expert", "young", "donor",
+)  # fmt: skip
+ROLES = (ANON, ADMIN, STAFF, MENTOR, EXPERT, YOUNG, DONOR)
+S = frozenset({ADMIN, STAFF})
+M = frozenset({MENTOR, EXPERT, YOUNG})
+SIGNED_IN = S | M | {DONOR}
+EVERYONE = frozenset(ROLES)
+NOBODY = frozenset()
+
+
+@dataclass
+class Case:
+    """A page opened on some objects: who gets it, who must get 404, who may either way."""
+
+    url_name: str
+    label: str
+    kwargs: object  # callable(world) -> dict, or None when the URL takes none
+    opens_for: frozenset
+    hidden_from: frozenset = NOBODY
+    either: frozenset = NOBODY
+    query: dict = field(default_factory=dict)
+
+
+def c(url_name, label, kwargs, opens_for, hidden_from=NOBODY, either=NOBODY, query=None):
+    return Case(
+        url_name, label, kwargs, frozenset(opens_for), frozenset(hidden_from),
+        frozenset(either), query or {},
+    )  # fmt: skip
+
+
+def conv(name):
+    return lambda w: {"code": getattr(w, name).code}
+
+
+CASES = [
+    # core and access
+    c("core:home", "", None, SIGNED_IN),
+    c("core:healthz", "", None, EVERYONE),
+    c("core:favicon", "", None, EVERYONE),
+    c("access:login", "", None, EVERYONE),
+    c("access:logout", "GET is not how to log out", None, NOBODY, either={ANON}),
+    c("access:password-change", "", None, SIGNED_IN),
+    c(":set_language", "", None, NOBODY, either=EVERYONE),
+    # people
+    c("people:roster", "", None, S | M),
+    c("people:roster-export", "", None, S),
+    c("people:diversity", "", None, SIGNED_IN),
+    c("people:person-create", "", None, S),
+    c("people:profile", "", None, M),
+    c("people:profile-edit", "", None, M),
+    c("people:person-detail", "listed", conv("listed"), S | M),
+    c("people:person-detail", "unlisted", conv("unlisted"), S, hidden_from=M),
+    c("people:person-edit", "listed", conv("listed"), S),
+    c("people:person-edit", "unlisted", conv("unlisted"), S, hidden_from=M),
+    # convenings
+    c("convenings:convening-list", "", None, SIGNED_IN),
+    c("convenings:convening-create", "", None, S),
+    c("convenings:overview", "", None, SIGNED_IN),
+    c("convenings:paths", "", None, S | {MENTOR}),
+    c("convenings:person-path", "young expert", lambda w: {"person_code": w.young.code},
+      S | M),
+    c("convenings:my-convenings", "", None, M),
+    c("convenings:calendar-feed-open", "POST only", None, NOBODY),
+    c("convenings:calendar-feed-revoke", "POST only", None, NOBODY),
+    c("convenings:calendar-feed", "unknown token", lambda w: {"token": "no-such-feed"}, NOBODY,
+      hidden_from=EVERYONE),
+    c("convenings:document-download", "Track II", conv("track2_document"), S,
+      hidden_from=M | {DONOR}),
+    c("convenings:convening-detail", "RCWG", conv("rcwg"), SIGNED_IN),
+    c("convenings:convening-detail", "Track II", conv("track2"), S, hidden_from=M | {DONOR}),
+    c("convenings:convening-detail", "closed briefing", conv("closed_briefing"), S | {YOUNG},
+      hidden_from={MENTOR, EXPERT, DONOR}),
+    c("convenings:convening-edit", "RCWG", conv("rcwg"), S),
+    c("convenings:convening-edit", "Track II", conv("track2"), S, hidden_from=M | {DONOR}),
+    c("convenings:convening-ics", "RCWG", conv("rcwg"), SIGNED_IN),
+    c("convenings:convening-ics", "Track II", conv("track2"), S, hidden_from=M | {DONOR}),
+    c("convenings:session-create", "", conv("rcwg"), S),
+    c("convenings:session-edit", "", lambda w: {"code": w.rcwg.code,
+      "session_code": w.rcwg_session.code}, S),
+    c("convenings:invite", "RCWG", conv("rcwg"), S),
+    c("convenings:invite", "Track II", conv("track2"), S, hidden_from=M | {DONOR}),
+    c("convenings:participants", "RCWG", conv("rcwg"), S),
+    c("convenings:participants", "Track II", conv("track2"), S, hidden_from=M | {DONOR}),
+    c("convenings:invitation-answer", "POST only", conv("future"), NOBODY),
+    c("convenings:document-upload", "", conv("rcwg"), S),
+    c("convenings:scenario-play", "", conv("simulation"), S | M),
+    c("convenings:injects-feed", "", conv("simulation"), S | M),
+    c("convenings:scenario-console", "", conv("simulation"), S | {MENTOR}),
+    c("convenings:inject-release", "POST only", lambda w: {"code": w.simulation.code,
+      "inject_code": w.inject.code}, NOBODY),
+    c("convenings:scenario-teams", "", conv("simulation"), S, either={MENTOR}),
+    c("convenings:scenario-debrief", "", conv("simulation"), S | M),
+    # deliberation
+    c("deliberation:conversation-list", "", None, SIGNED_IN),
+    c("deliberation:conversation-create", "", None, S),
+    c("deliberation:polis-import", "", None, S),
+    c("deliberation:join", "unknown link", lambda w: {"token": "no-such-link"}, NOBODY,
+      hidden_from=EVERYONE),
+    c("deliberation:conversation-detail", "named", conv("water"), SIGNED_IN),
+    c("deliberation:conversation-detail", "Track II", conv("border"), S,
+      hidden_from=M | {DONOR}),
+    c("deliberation:statements", "named", conv("water"), S),
+    c("deliberation:statements", "Track II", conv("border"), S, hidden_from=M | {DONOR}),
+    c("deliberation:links", "Track II", conv("border"), S, hidden_from=M | {DONOR}),
+    c("deliberation:vote", "named", conv("water"), M, either=S),
+    c("deliberation:vote", "Track II", conv("border"), NOBODY, hidden_from=M | {DONOR},
+      either=S),
+    c("deliberation:results", "named", conv("water"), SIGNED_IN),
+    c("deliberation:results", "Track II", conv("border"), S, hidden_from=M | {DONOR}),
+    c("deliberation:analyze", "POST only", conv("water"), NOBODY),
+    c("deliberation:analysis-progress", "named", conv("water"), S, either=M | {DONOR}),
+    c("deliberation:analysis-progress", "Track II", conv("border"), S,
+      hidden_from=M | {DONOR}),
+    c("deliberation:export", "named", lambda w: {"code": w.water.code, "fmt": "csv"}, S),
+    c("deliberation:export", "Track II", lambda w: {"code": w.border.code, "fmt": "csv"}, S,
+      hidden_from=M | {DONOR}),
+    # papers
+    c("papers:paper-list", "", None, SIGNED_IN),
+    c("papers:paper-create", "", None, S | M),
+    c("papers:paper-public", "published", conv("public_paper"), EVERYONE),
+    c("papers:paper-public", "draft", conv("draft_paper"), NOBODY, hidden_from=EVERYONE),
+    c("papers:paper-detail", "published, public", conv("public_paper"), SIGNED_IN),
+    c("papers:paper-detail", "published, programme", conv("programme_paper"), S | M,
+      hidden_from={DONOR}),
+    c("papers:paper-detail", "draft", conv("draft_paper"), S, hidden_from=M | {DONOR}),
+    c("papers:paper-detail", "in review", conv("review_paper"), S | {MENTOR, EXPERT},
+      hidden_from={YOUNG, DONOR}),
+    c("papers:paper-edit", "draft", conv("draft_paper"), S, hidden_from=M | {DONOR}),
+    c("papers:paper-diff", "published, by young", conv("public_paper"), S | {YOUNG},
+      hidden_from={DONOR}, either={MENTOR, EXPERT}),
+    c("papers:paper-diff", "in review", conv("review_paper"), S | {MENTOR, EXPERT},
+      hidden_from={YOUNG, DONOR}),
+    c("papers:paper-move", "POST only", conv("draft_paper"), NOBODY),
+    c("papers:paper-reviewers", "in review", conv("review_paper"), S,
+      hidden_from={YOUNG, DONOR}),
+    c("papers:paper-review", "peer review", conv("review_paper"), {EXPERT},
+      hidden_from={YOUNG, DONOR}, query={"kind": "peer"}),
+    c("papers:paper-review", "mentor's review", conv("review_paper"), {MENTOR},
+      hidden_from={YOUNG, DONOR}, query={"kind": "mentor"}),
+    c("papers:paper-pdf", "published, public", conv("public_paper"), SIGNED_IN, either={ANON}),
+    c("papers:paper-pdf", "draft", conv("draft_paper"), S, hidden_from=M | {DONOR}),
+    # influence
+    c("influence:overview", "", None, SIGNED_IN),
+    c("influence:recommendation", "published", conv("public_recommendation"), SIGNED_IN),
+    c("influence:recommendation", "from common ground", conv("common_recommendation"), S | M,
+      hidden_from={DONOR}),
+    c("influence:recommendation-edit", "", conv("public_recommendation"), S),
+    c("influence:paper-recommendations", "published", conv("public_paper"), S),
+    c("influence:paper-recommendations", "draft", conv("draft_paper"), S,
+      hidden_from=M | {DONOR}),
+    c("influence:briefing", "public", conv("public_briefing"), S),
+    c("influence:briefing", "closed", conv("closed_briefing"), S,
+      hidden_from={MENTOR, EXPERT, DONOR}),
+    c("influence:outcomes", "", None, S, either=M | {DONOR}),
+    c("influence:outcome-create", "", None, S),
+    c("influence:propose", "POST only", conv("consensus_statement"), NOBODY),
+    # mentoring
+    c("mentoring:home", "", None, S | M, either={DONOR}),
+    c("mentoring:apply", "open call", conv("call"), EVERYONE),
+    c("mentoring:applied", "open call", conv("call"), EVERYONE),
+    c("mentoring:apply-confirm", "unknown link", lambda w: {"token": "no-such-link"}, NOBODY,
+      hidden_from=EVERYONE),
+    c("mentoring:call", "", conv("call"), S | {MENTOR}),
+    c("mentoring:selection", "", conv("call"), S),
+    c("mentoring:pairing", "", conv("call"), S),
+    c("mentoring:growth", "", conv("call"), S, either={MENTOR}),
+    c("mentoring:review", "", conv("application"), S | {MENTOR}),
+    c("mentoring:application-file", "CV", lambda w: {"code": w.application.code,
+      "which": "cv"}, S | {MENTOR}),
+    c("mentoring:mentorship", "the young expert's", conv("young_mentorship"), S | {YOUNG},
+      hidden_from={MENTOR, EXPERT, DONOR}),
+    c("mentoring:mentorship", "the mentor's", conv("mentor_mentorship"), S | {MENTOR},
+      hidden_from={EXPERT, YOUNG, DONOR}),
+]  # fmt: skip
+
+
+def url_names():
+    def walk(patterns, namespaces=()):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace == "admin":
+                    continue
+                inner = (*namespaces, entry.namespace) if entry.namespace else namespaces
+                yield from walk(entry.url_patterns, inner)
+            elif isinstance(entry, URLPattern):
+                yield ":".join(namespaces) + ":" + entry.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_url_has_a_row_in_the_matrix():
+    missing = url_names() - {case.url_name for case in CASES}
+    assert not missing, f"URLs without a row in the permission matrix: {sorted(missing)}"
+
+
+class World:
+    """The demo objects each row is opened on."""
+
+    def __init__(self):
+        from kenesh.convenings.models import Convening, Document, Inject, Session
+        from kenesh.deliberation.models import Anonymity, Conversation, Statement
+        from kenesh.influence.models import Recommendation
+        from kenesh.mentoring.models import Application, Call, Mentorship
+        from kenesh.papers.models import PolicyPaper
+        from kenesh.people.models import Person
+
+        self.young = Person.objects.get(user__username=YOUNG)
+        self.listed = Person.objects.filter(
+            user__isnull=True, directory_consent_at__isnull=False
+        ).first()
+        self.unlisted = Person.objects.filter(directory_consent_at__isnull=True).first()
+        meetings = Convening.objects.order_by("starts_on")
+        self.rcwg = meetings.filter(kind="rcwg").first()
+        self.rcwg_session = Session.objects.filter(convening=self.rcwg).first()
+        self.track2 = meetings.filter(kind="track2").first()
+        self.closed_briefing = meetings.get(kind="briefing", confidentiality="closed")
+        self.public_briefing = meetings.filter(kind="briefing", confidentiality="public").last()
+        self.simulation = meetings.get(kind="simulation")
+        self.future = meetings.last()
+        self.inject = Inject.objects.filter(scenario__convening=self.simulation).last()
+        self.track2_document = Document(
+            convening=self.track2, kind="report", title="Fictional round report",
+            filename="report.txt", content_type="text/plain", size=4,
+        )  # fmt: skip
+        self.track2_document.file.save("report.txt", ContentFile(b"text"), save=True)
+        self.water = Conversation.objects.get(anonymity=Anonymity.NAMED)
+        self.border = Conversation.objects.get(anonymity=Anonymity.PSEUDONYMOUS)
+        self.consensus_statement = Statement.objects.filter(conversation=self.water).first()
+        papers = PolicyPaper.objects.all()
+        self.public_paper = papers.get(
+            status="published", visibility="public", authorships__person=self.young
+        )
+        self.programme_paper = papers.filter(status="published", visibility="programme").first()
+        self.draft_paper = papers.get(status="draft")
+        self.review_paper = papers.get(status="in_review")
+        self.public_recommendation = Recommendation.objects.filter(paper=self.public_paper)[0]
+        self.common_recommendation = Recommendation.objects.get(paper__isnull=True)
+        self.call = Call.objects.get()
+        self.application = Application.objects.filter(call=self.call).first()
+        self.young_mentorship = Mentorship.objects.get(mentee=self.young)
+        self.mentor_mentorship = Mentorship.objects.get(mentor__user__username=MENTOR)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    from kenesh.demo.loader import load_demo
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(KENESH_OPINION_BOOTSTRAP=0),
+        transaction.atomic(),
+    ):
+        load_demo(scale=1)
+        yield World()
+        transaction.set_rollback(True)
+
+
+def client_for(role: str) -> Client:
+    client = Client()
+    if role != ANON:
+        client.force_login(User.objects.get(username=role))
+    return client
+
+
+def secrets_for(user) -> set[str]:
+    """Titles and names ``user`` may not know of, as a page would print them."""
+    from kenesh.convenings.models import Convening
+    from kenesh.deliberation.models import Conversation
+    from kenesh.papers.models import Authorship, PolicyPaper
+    from kenesh.people.models import Person
+
+    visible_papers = PolicyPaper.objects.visible_to(user)
+    if not user.is_authenticated:  # anyone may read a published public paper's page
+        visible_papers = PolicyPaper.objects.filter(status="published", visibility="public")
+    visible_convenings = Convening.objects.visible_to(user)
+    named_at = [c for c in visible_convenings if user.has_perm("convenings.see_names", c)]
+    known_people = set(Person.objects.visible_to(user).values_list("pk", flat=True))
+    known_people |= set(
+        Authorship.objects.filter(paper__in=visible_papers).values_list("person", flat=True)
+    )
+    known_people |= set(
+        Person.objects.filter(participations__convening__in=named_at).values_list("pk", flat=True)
+    )
+    known_names = {
+        name
+        for pair in Person.objects.filter(pk__in=known_people).values_list("name", "name_latin")
+        for name in pair
+    }
+    hidden_names = {
+        name
+        for pair in Person.objects.exclude(pk__in=known_people).values_list("name", "name_latin")
+        for name in pair
+    }
+    hidden = hidden_names - known_names
+    hidden |= set(
+        Convening.objects.exclude(pk__in=visible_convenings).values_list("title", flat=True)
+    )
+    hidden |= set(
+        PolicyPaper.objects.exclude(pk__in=visible_papers).values_list("title", flat=True)
+    )
+    hidden |= set(
+        Conversation.objects.exclude(pk__in=Conversation.objects.visible_to(user)).values_list(
+            "title", flat=True
+        )
+    )
+    return {secret for secret in hidden if len(secret) >= 8}
+
+
+def forms_in(context) -> list[forms.BaseForm]:
+    """Every form the page's templates were given, wherever it sits in their context."""
+    if context is None:
+        return []
+    layers = context if isinstance(context, list) else [context]
+    found = []
+    for layer in layers:
+        for value in layer.flatten().values():
+            if isinstance(value, forms.BaseForm):
+                found.append(value)
+            elif isinstance(value, forms.BaseFormSet):
+                found.extend(value.forms)
+    return list({id(form): form for form in found}.values())
+
+
+def choices_the_user_may_not_know(form, user) -> list[str]:
+    wrong = []
+    for name, form_field in form.fields.items():
+        if not isinstance(form_field, forms.ModelChoiceField):
+            continue
+        queryset = form_field.queryset
+        if queryset is None or not hasattr(queryset.model.objects, "visible_to"):
+            continue
+        visible = set(queryset.model.objects.visible_to(user).values_list("pk", flat=True))
+        offered = set(queryset.values_list("pk", flat=True))
+        if offered - visible:
+            wrong.append(f"{type(form).__name__}.{name}: {len(offered - visible)} hidden")
+    return wrong
+
+
+def expected(case: Case, role: str) -> str:
+    if role in case.either:
+        return "either"
+    return "opens" if role in case.opens_for else "refused"
+
+
+def with_unknown_object(kwargs: dict) -> dict:
+    """The same URL for an object that does not exist."""
+    import uuid
+
+    key = "code" if "code" in kwargs else next(k for k in kwargs if k.endswith("code"))
+    return {**kwargs, key: uuid.uuid4()}
+
+
+def outcome(response, role) -> str:
+    status = response.status_code
+    if status >= 500:
+        return f"ERROR {status}"
+    if status == 404:
+        return "404"
+    if status in (400, 403, 405, 410):
+        return "refused"
+    if status in (301, 302, 303):
+        location = response.get("Location", "")
+        if role == ANON and "/login/" in location:
+            return "refused"
+        return "opens"
+    return "opens" if status < 300 else f"status {status}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_as_every_role(world, role):
+    """The matrix, the leak check and the form choices, for one role across all pages."""
+    client = client_for(role)
+    user = User.objects.get(username=role) if role != ANON else None
+    if user is None:
+        from django.contrib.auth.models import AnonymousUser
+
+        user = AnonymousUser()
+    secrets = secrets_for(user)
+    problems = []
+    for case in CASES:
+        kwargs = case.kwargs(world) if case.kwargs else {}
+        url = reverse(case.url_name.lstrip(":"), kwargs=kwargs)
+        response = client.get(url, case.query)
+        got = outcome(response, role)
+        want = expected(case, role)
+        where = f"{case.url_name} [{case.label}] {url}"
+        if got == "404" and want == "refused":
+            got = "refused"
+        if got.startswith(("ERROR", "status")) or (want != "either" and got != want):
+            problems.append(f"{where}: expected {want}, got {got} ({response.status_code})")
+            continue
+        if role in case.hidden_from and any(k.endswith("code") for k in kwargs):
+            unknown = reverse(case.url_name.lstrip(":"), kwargs=with_unknown_object(kwargs))
+            answer = client.get(unknown, case.query).status_code
+            if answer != response.status_code:
+                problems.append(
+                    f"{where}: answers {response.status_code}, but {answer} for an object "
+                    "that does not exist: its existence shows"
+                )
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        page = response.content.decode()
+        leaked = sorted(secret for secret in secrets if secret in page)
+        if leaked:
+            problems.append(f"{where}: shows what {role} may not know: {leaked[:3]}")
+        for form in forms_in(response.context):
+            for wrong in choices_the_user_may_not_know(form, user):
+                problems.append(f"{where}: offers {wrong}")
+    assert not problems, f"as {role}:\n" + "\n".join(problems)
