@@ -28,6 +28,11 @@ def test_demo_prepares_a_fresh_data_directory(tmp_path):
         assert f"  {username}" in result.stdout
     assert (tmp_path / "kenesh.sqlite3").exists()
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    # The database and the uploads (the demo's CVs) are the platform user's alone.
+    assert (tmp_path / "kenesh.sqlite3").stat().st_mode & 0o077 == 0
+    media = tmp_path / "media"
+    assert media.stat().st_mode & 0o077 == 0
+    assert all(f.stat().st_mode & 0o077 == 0 for f in media.rglob("*"))
     again = kenesh("demo", "--no-serve", "--data-dir", str(tmp_path))
     assert "already loaded" in again.stdout
 

@@ -15,7 +15,11 @@ from pathlib import Path
 
 
 def _prepare_environment(data_dir: str | None) -> Path:
-    """Point settings at the data directory and give it a secret key of its own."""
+    """Point settings at the data directory and give it a secret key of its own.
+
+    Everything the platform writes from here on (the database, uploads, keys, static
+    files) is readable by its own user only."""
+    os.umask(0o077)
     if data_dir:
         os.environ["KENESH_DATA_DIR"] = str(Path(data_dir).resolve())
     directory = Path(os.environ.get("KENESH_DATA_DIR") or Path.cwd() / "var").resolve()

@@ -64,6 +64,7 @@ def load_mentoring(rng: random.Random, people) -> None:
         cohort_size=10,
     )
     reviewers = list(User.objects.filter(username__in=["staff", "mentor"]))
+    staff = User.objects.get(username="staff")
     emergent = [p for p in people if p.track == Track.EMERGENT]
     applications = []
     for person in emergent:
@@ -169,12 +170,18 @@ def load_mentoring(rng: random.Random, people) -> None:
             ]
         )
         base = {key: rng.randint(1, 3) for key, _label in SKILLS}
+        # Who recorded each: the person, where they sign in; else staff from the paper form.
+        recorders = {
+            "self": mentorship.mentee.user or staff,
+            "mentor": mentorship.mentor.user or staff,
+        }
         for stage, gain in (("pre", 0), ("mid", 1), ("post", 2)):
             for assessor, bias in (("self", 0), ("mentor", -1 if stage == "pre" else 0)):
                 Assessment.objects.create(
                     mentorship=mentorship,
                     stage=stage,
                     assessor=assessor,
+                    recorded_by=recorders[assessor],
                     scores={
                         key: max(1, min(5, value + gain + bias + (rng.random() < 0.3)))
                         for key, value in base.items()
