@@ -36,6 +36,11 @@ def demo_database(scale: int, database_url: str | None = None):
     started = time.perf_counter()
     result = load_demo(scale=scale)
     loaded = time.perf_counter() - started
+    if connection.vendor == "postgresql":
+        # A database in use has planner statistics (autovacuum gathers them); one loaded a
+        # moment ago has none, and PostgreSQL would plan as if every table were empty.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     pages = open_every_list_page()
     return (
         f"demo at scale {scale}: {result.people} people on {connection.vendor}, "
