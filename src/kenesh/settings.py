@@ -214,3 +214,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("KENESH_LOG_LEVEL", "WARNING")},
 }
+
+# --- sign-in: multi-factor, throttling, password hashing (issue 10) ---
+
+# --- sessions: tracking, timeouts, ending them (issue 10) ---
+
+# --- headers and deployment (issue 10) ---
