@@ -155,6 +155,13 @@ def _print_logins(password: str) -> None:
         if person:
             who = f" - {person.name_latin} ({person.get_track_display()}, {person.country})"
         print(f"  {user.username:<8} {user.get_role_display()}{who}")
+    from django.conf import settings
+
+    if settings.KENESH_MFA_REQUIRED:
+        print(
+            "\nadmin and staff set up two-step sign-in (an authenticator app) at their first"
+            "\nsign-in; to try the demo without one, start it with KENESH_MFA_REQUIRED=0."
+        )
     print()
 
 

@@ -60,24 +60,35 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "django_filters",
     "django_tasks",
     "django_tasks_db",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "kenesh.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kenesh.access.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "kenesh.access.middleware.SecondStepMiddleware",
     "kenesh.access.middleware.DenyByDefaultMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kenesh.urls"
@@ -117,6 +128,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "access.User"
 AUTHENTICATION_BACKENDS = [
+    "kenesh.access.backends.ThrottleBackend",
     "rules.permissions.ObjectPermissionBackend",
     "kenesh.access.backends.LoginBackend",
 ]
@@ -216,7 +228,71 @@ LOGGING = {
 }
 
 # --- sign-in: multi-factor, throttling, password hashing (issue 10) ---
+# Argon2 first; older PBKDF2 hashes still sign in and are rehashed with Argon2 then.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Two-step sign-in (an authenticator app, with recovery codes) is required of staff and
+# administrators unless this is off; everyone else may turn it on.
+KENESH_MFA_REQUIRED = env_bool("KENESH_MFA_REQUIRED", True)
+OTP_TOTP_ISSUER = "Kenesh"
+# Five failed sign-ins (password or second step) for one account from one address lock
+# that pair, and only that pair, for 15 minutes. The address is read through
+# KENESH_TRUSTED_PROXIES (kenesh.core.net.client_address).
+AXES_FAILURE_LIMIT = int(os.environ.get("KENESH_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = int(os.environ.get("KENESH_LOGIN_LOCKOUT_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "kenesh.core.net.client_address"
+AXES_LOCKOUT_CALLABLE = "kenesh.access.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = False
+# A failed attempt is kept while it counts (axes clears it after the cool-off), with the
+# password, username and second-step code masked; successful sign-ins are not recorded
+# with their address at all (who signed in from where is itself sensitive).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "csrfmiddlewaretoken"]
+AXES_DISABLE_ACCESS_LOG = True
 
 # --- sessions: tracking, timeouts, ending them (issue 10) ---
+# Sessions live in the database (django.contrib.sessions), one access.UserSession row
+# beside each; access.sessions.SessionLimitsMiddleware ends a session idle for
+# KENESH_SESSION_IDLE_MINUTES or older than KENESH_SESSION_MAX_HOURS, for every role.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+KENESH_SESSION_IDLE_MINUTES = int(os.environ.get("KENESH_SESSION_IDLE_MINUTES", "60"))
+KENESH_SESSION_MAX_HOURS = int(os.environ.get("KENESH_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = KENESH_SESSION_MAX_HOURS * 3600
 
 # --- headers and deployment (issue 10) ---
+# Cookies: never read by scripts (htmx sends the CSRF token from the page), never sent on
+# another site's POST. The language cookie follows the session cookie's Secure flag.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# HTTPS only, behind a TLS proxy: plain HTTP is redirected, except /healthz, which a load
+# balancer may poll over plain HTTP. HSTS (sent on HTTPS responses only): a year, with
+# subdomains; "preload" by default so that `check --deploy` is clean (KENESH_HSTS_PRELOAD=0
+# drops it, and the check then warns security.W021).
+SECURE_SSL_REDIRECT = env_bool("KENESH_BEHIND_TLS_PROXY")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("KENESH_HSTS_SECONDS", 365 * 24 * 3600))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("KENESH_HSTS_PRELOAD", default=True)
+# Content-Security-Policy (django-csp): nothing inline, nothing from another host.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}

@@ -13,8 +13,8 @@ def test_wrong_password_is_refused_in_russian(client, personas):
     assert "Пожалуйста, введите правильные" in response.content.decode()
 
 
-def test_staff_signs_in_and_out(client, personas):
-    response = client.post("/login/", {"username": "staff", "password": PASSWORD})
+def test_an_expert_signs_in_and_out(client, personas):
+    response = client.post("/login/", {"username": "expert", "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
     client.post("/logout/")

@@ -1,3 +1,4 @@
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
 
 
@@ -23,3 +24,16 @@ class LoginBackend(ModelBackend):
 
     def has_module_perms(self, user_obj, app_label):
         return False
+
+
+class ThrottleBackend(AxesStandaloneBackend):
+    """Refuses a sign-in while its account and address are locked out (django-axes).
+
+    It signs no one in itself. Called without a request (code in the process, such as
+    the test client's ``login``), there is no address to throttle and it stands aside.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

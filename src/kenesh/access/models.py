@@ -37,3 +37,30 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+class UserSession(models.Model):
+    """One signed-in session of a user, kept beside Django's own session.
+
+    Holds no secret: the session key only as its SHA-256, the address cut to its
+    network (/24, /48) and the browser as a family name. A session whose row is gone
+    is refused (``access.sessions.SessionLimitsMiddleware``), so ending one is deleting it.
+    """
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="signed_in_sessions", verbose_name=_("user")
+    )
+    key_hash = models.CharField(_("session key hash"), max_length=64, db_index=True)
+    created_at = models.DateTimeField(_("started"))
+    last_seen_at = models.DateTimeField(_("last seen"))
+    device = models.CharField(_("device"), max_length=80, blank=True)
+    network = models.CharField(_("network"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+        ordering = ["-last_seen_at"]
+
+    def __str__(self):
+        return f"{self.user} · {self.device or '?'} · {self.created_at:%Y-%m-%d %H:%M}"

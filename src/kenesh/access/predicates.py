@@ -58,3 +58,4 @@ is_back_office = is_staff
 rules.add_perm("access.use_admin", is_back_office)
 rules.add_perm("access.manage_users", is_administrator)
 rules.add_perm("access.change_own_password", is_authenticated)
+rules.add_perm("access.manage_own_two_step", is_authenticated)

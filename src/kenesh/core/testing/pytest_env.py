@@ -10,4 +10,7 @@ os.environ.setdefault("KENESH_DATA_DIR", tempfile.mkdtemp(prefix="kenesh-test-")
 os.environ.setdefault("KENESH_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 # Opinion maps in tests skip the stability bootstrap; the tests about stability ask for it.
 os.environ.setdefault("KENESH_OPINION_BOOTSTRAP", "0")
+# Two-step sign-in is required of staff in production; tests of other things sign staff in
+# with a password alone, and the two-step tests turn it back on.
+os.environ.setdefault("KENESH_MFA_REQUIRED", "0")
 os.makedirs(os.path.join(os.environ["KENESH_DATA_DIR"], "static"), exist_ok=True)
