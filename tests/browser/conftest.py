@@ -49,11 +49,19 @@ def demo_site(live_server, transactional_db):
 
 @pytest.fixture
 def page(browser):
+    """A page whose test fails if the Content-Security-Policy refused anything on it (an
+    inline script or style that slipped in, a resource from another host)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    refused = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and refused.append(message.text),
+    )
     yield page
     context.close()
+    assert not refused, "The Content-Security-Policy refused:\n" + "\n".join(refused)
 
 
 def screenshot(page, name: str) -> None:
