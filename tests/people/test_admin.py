@@ -38,4 +38,4 @@ def test_staff_add_a_person_in_the_back_office(login, personas):
     added = Person.objects.filter(name_latin="Nigina Saidova").order_by("-id").first()
     assert "нигина" in added.search_text and "nigina" in added.search_text
     assert "Possible duplicate" in response.content.decode()
-    assert AuditEntry.objects.filter(action="people.person.created", target_code=added.code)
+    assert AuditEntry.objects.filter(action="admin.record.added", target_code=added.code)

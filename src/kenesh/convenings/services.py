@@ -294,4 +294,6 @@ def revoke_calendar_feed(*, user) -> int:
     revoked = CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    if revoked:
+        log_action(user, "convenings.calendar_feed.revoked", by=user, data={"count": revoked})
     return revoked

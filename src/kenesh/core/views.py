@@ -1,4 +1,5 @@
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
@@ -6,6 +7,9 @@ from django.views.decorators.cache import cache_control, never_cache
 
 from kenesh.access.decorators import public, requires
 from kenesh.core import navigation
+from kenesh.core.audit_display import describe, record_label
+from kenesh.core.filters import AuditFilter
+from kenesh.core.models import AuditEntry
 from kenesh.core.worker import worker_health
 
 
@@ -34,6 +38,22 @@ def healthz(request):
 @requires("core.view_home")
 def home(request):
     return render(request, "core/home.html", {"sections": navigation.entries_for(request.user)})
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@requires("core.view_audit")
+@never_cache
+def audit_log(request):
+    """Every audit entry as a sentence, searchable and paged, newest first."""
+    filterset = AuditFilter(
+        request.GET or None, queryset=AuditEntry.objects.select_related("actor")
+    )
+    paginator = Paginator(filterset.filtered().order_by("-at", "-id"), AUDIT_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = [(entry, describe(entry), record_label(entry.target_type)) for entry in page]
+    return render(request, "core/audit_log.html", {"filter": filterset, "page": page, "rows": rows})
 
 
 @public

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from kenesh.access.decorators import public, requires
 from kenesh.convenings import queries as convening_queries
+from kenesh.core.audit import log_action
 from kenesh.core.forms import add_service_errors
 from kenesh.core.net import client_address
 from kenesh.mentoring import explain, queries, services
@@ -242,6 +243,10 @@ def application_file(request, code, which):
         handle = field.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404 from None
+    # An applicant's CV is personal data: record every time someone reads it.
+    log_action(
+        application, "mentoring.application.file_opened", by=request.user, data={"file": which}
+    )
     response = FileResponse(handle, as_attachment=True, filename=f"{which}-{application.pk}")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 
-from kenesh.core.audit import log_action
 from kenesh.people import queries
 from kenesh.people.models import Organization, Person, Theme
 
@@ -23,10 +22,8 @@ class PersonAdmin(RulesModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.refresh_derived_fields()
+        # The back office's audit entry (fields changed, by whom) is the admin site's.
         super().save_model(request, obj, form, change)
-        log_action(
-            obj, "people.person.updated" if change else "people.person.created", by=request.user
-        )
         warning = queries.duplicate_warning(obj)
         if warning:
             self.message_user(request, warning, messages.WARNING)

@@ -1,0 +1,404 @@
+"""The audit trail as sentences people can read (after pretix's ``logdisplay``).
+
+Each action code written through ``log_action`` has a translated sentence whose named
+placeholders are filled from the entry's actor (``%(actor)s``) and its ``data``. A list in
+``data`` gives both ``%(key)s`` (its items joined) and ``%(key_count)s`` (how many). Values
+that are choices of a model field (a role, a status) are shown by their label. The table
+below names models only as strings, so core imports no app; an app may add its own codes
+with ``register`` in its ``ready()``. An unknown code still gets a readable sentence.
+"""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from kenesh.core.audit import MASK
+
+
+@dataclass(frozen=True)
+class Sentence:
+    template: Promise | str
+    # data key -> "app_label.model.field" whose choices give the value's label, or a dict
+    # of labels by value
+    choices: dict[str, str | dict] = field(default_factory=dict)
+
+
+_sentences: dict[str, Sentence] = {}
+
+
+def register(action: str, template, *, choices: dict[str, str] | None = None) -> None:
+    """Describe ``action`` by ``template`` (a gettext_lazy string with named placeholders)."""
+    _sentences[action] = Sentence(template, dict(choices or {}))
+
+
+def known_actions() -> list[str]:
+    return sorted(_sentences)
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return "…"
+
+
+def action_label(action: str) -> str:
+    """The action's sentence with its details left blank, to name a kind of action."""
+    sentence = _sentences.get(action)
+    if sentence is None:
+        return action
+    try:
+        return str(sentence.template) % _Blank(actor="…")
+    except (TypeError, ValueError):
+        return action
+
+
+def action_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every known action by its blank sentence, grouped by the app that writes it."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for action in known_actions():
+        app_label = action.split(".", 1)[0]
+        try:
+            group = str(apps.get_app_config(app_label).verbose_name)
+        except LookupError:
+            group = app_label
+        groups.setdefault(group, []).append((action, action_label(action)))
+    return [(group, sorted(items, key=lambda item: item[1])) for group, items in groups.items()]
+
+
+def has_sentence(action: str) -> bool:
+    return action in _sentences
+
+
+def actor_name(user) -> str:
+    if user is None:
+        return gettext("The platform")
+    return user.get_full_name() or user.get_username()
+
+
+def record_label(target_type: str) -> str:
+    """The record type's name ("convening"), or the raw label when the model is gone."""
+    try:
+        return str(apps.get_model(target_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return target_type
+
+
+def _field(spec: str):
+    app_label, model, name = spec.split(".")
+    try:
+        return apps.get_model(app_label, model)._meta.get_field(name)
+    except (LookupError, FieldDoesNotExist):
+        return None
+
+
+def _choice_label(spec, value) -> str:
+    """The label of choice ``value`` of field ``spec`` ("app.model.field"); with a model
+    alone ("app.model"), ``value`` is one of its fields, shown by its verbose name. A dict
+    gives the labels itself."""
+    if isinstance(spec, dict):
+        return str(spec.get(value, value))
+    if spec.count(".") == 1:
+        model_field = _field(f"{spec}.{value}")
+        return str(model_field.verbose_name) if model_field is not None else str(value)
+    model_field = _field(spec)
+    if model_field is not None:
+        for key, label in model_field.flatchoices:
+            if str(key) == str(value):
+                return str(label)
+    return str(value)
+
+
+def _field_names(target_type: str, names) -> list[str]:
+    """Field names as the model names them to readers, in the reader's language."""
+    labels = []
+    for name in names:
+        model_field = None
+        if target_type.count(".") == 1:
+            # consents are dated fields: "quote_consent" is stored as "quote_consent_at"
+            model_field = _field(f"{target_type}.{name}") or _field(f"{target_type}.{name}_at")
+        labels.append(str(model_field.verbose_name) if model_field is not None else str(name))
+    return labels
+
+
+def _consents(target_type: str, changes) -> list[str]:
+    words = {"given": gettext("given"), "withdrawn": gettext("withdrawn")}
+    shown = []
+    for change in changes:
+        name, _sep, how = str(change).partition(":")
+        label = _field_names(target_type, [name])[0]
+        shown.append(f"{label}: {words.get(how, how)}")
+    return shown
+
+
+def _text(value) -> str:
+    if value is True:
+        return gettext("yes")
+    if value is False:
+        return gettext("no")
+    if value is None or value == "":
+        return "—"
+    return str(value)
+
+
+class _Params(dict):
+    """Placeholders for a sentence; one the data lacks reads as a dash, never an error."""
+
+    def __missing__(self, key):
+        return "—"
+
+
+def _params(entry, sentence: Sentence | None) -> _Params:
+    params = _Params(actor=actor_name(entry.actor), record=record_label(entry.target_type))
+    data = entry.data if isinstance(entry.data, dict) else {}
+    choices = sentence.choices if sentence else {}
+    for key, value in data.items():
+        if value == MASK:
+            params[key] = MASK
+        elif key == "fields" and isinstance(value, list):
+            params[key] = ", ".join(_field_names(entry.target_type, value)) or "—"
+        elif key == "related" and isinstance(value, list):
+            params[key] = ", ".join(record_label(label) for label in value) or "—"
+        elif key == "consents" and isinstance(value, list):
+            params[key] = ", ".join(_consents(entry.target_type, value)) or "—"
+        elif isinstance(value, list):
+            items = [_choice_label(choices[key], v) if key in choices else _text(v) for v in value]
+            params[key] = ", ".join(items) or "—"
+            params[f"{key}_count"] = len(value)
+        elif key in choices:
+            params[key] = _choice_label(choices[key], value)
+        else:
+            params[key] = _text(value)
+    return params
+
+
+def describe(entry) -> str:
+    """One translated sentence for an ``AuditEntry``."""
+    sentence = _sentences.get(entry.action)
+    params = _params(entry, sentence)
+    if sentence is None:
+        params["action"] = entry.action
+        return gettext("%(actor)s recorded “%(action)s” on a %(record)s.") % params
+    try:
+        return str(sentence.template) % params
+    except (TypeError, ValueError):  # a translation with a broken placeholder
+        return gettext("%(actor)s recorded “%(action)s” on a %(record)s.") % _Params(
+            params, action=entry.action
+        )
+
+
+# The table is translated when shown, in the reader's language.
+PAPER_STATUS = {"from": "papers.policypaper.status", "to": "papers.policypaper.status"}
+USER_ROLE = {"role": "access.user.role", "from": "access.user.role", "to": "access.user.role"}
+
+SENTENCES = {
+    # access
+    "access.user.created": (_("%(actor)s created a sign-in with the role %(role)s."), USER_ROLE),
+    "access.user.role_changed": (
+        _("%(actor)s changed the role of the sign-in from %(from)s to %(to)s."),
+        USER_ROLE,
+    ),
+    "access.user.deactivated": (_("%(actor)s deactivated the sign-in."), {}),
+    "access.user.reactivated": (_("%(actor)s reactivated the sign-in."), {}),
+    "access.user.superuser_granted": (
+        _("%(actor)s gave the sign-in every permission (superuser)."),
+        {},
+    ),
+    "access.user.superuser_revoked": (
+        _("%(actor)s took the superuser status from the sign-in."),
+        {},
+    ),
+    "access.two_step.enabled": (_("%(actor)s turned on two-step sign-in."), {}),
+    "access.two_step.disabled": (_("%(actor)s turned off two-step sign-in."), {}),
+    "access.two_step.recovery_codes_renewed": (
+        _("%(actor)s made new recovery codes for two-step sign-in."),
+        {},
+    ),
+    "access.sessions.ended": (
+        _("%(actor)s ended signed-in sessions of the user (sessions: %(count)s; %(reason)s)."),
+        {
+            "reason": {
+                "role_changed": _("the role changed"),
+                "deactivated": _("the sign-in was deactivated"),
+                "password_set_by_other": _("someone else set the password"),
+                "password_changed": _("the password was changed"),
+                "ended_by_user": _("ended by the user"),
+                "ended_by_staff": _("ended by staff"),
+            }
+        },
+    ),
+    "demo.login.created": (_("The demo created a sign-in with the role %(role)s."), USER_ROLE),
+    # the back office (core.admin_audit)
+    "admin.record.added": (_("%(actor)s added the record (%(record)s) in the back office."), {}),
+    "admin.record.changed": (
+        _(
+            "%(actor)s changed the record (%(record)s) in the back office: %(fields)s; "
+            "related records: %(related)s."
+        ),
+        {},
+    ),
+    "admin.record.deleted": (
+        _(
+            "%(actor)s deleted the record (%(record)s) in the back office "
+            "(records deleted together: %(count)s)."
+        ),
+        {},
+    ),
+    # people
+    "people.person.created": (_("%(actor)s added the person to the roster."), {}),
+    "people.person.updated": (
+        _("%(actor)s changed the person's record: %(fields)s; consents: %(consents)s."),
+        {},
+    ),
+    "people.profile.updated": (
+        _("%(actor)s changed their own profile: %(fields)s; consents: %(consents)s."),
+        {},
+    ),
+    "people.roster.exported": (_("%(actor)s exported the roster (rows: %(rows)s)."), {}),
+    # convenings
+    "convenings.convening.created": (_("%(actor)s created the convening."), {}),
+    "convenings.convening.updated": (_("%(actor)s changed the convening: %(fields)s."), {}),
+    "convenings.session.created": (_("%(actor)s added the session to the agenda."), {}),
+    "convenings.session.updated": (_("%(actor)s changed the session."), {}),
+    "convenings.people.invited": (
+        _("%(actor)s invited people as %(role)s (people invited: %(people_count)s)."),
+        {"role": "convenings.participation.role"},
+    ),
+    "convenings.invitation.answered": (
+        _("%(actor)s answered an invitation: %(answer)s."),
+        {"answer": "convenings.participation.invitation"},
+    ),
+    "convenings.attendance.recorded": (
+        _("%(actor)s recorded attendance (participations changed: %(changed_count)s)."),
+        {},
+    ),
+    "convenings.session.role_assigned": (
+        _("%(actor)s gave a participant the role of %(role)s in the session."),
+        {"role": "convenings.sessionassignment.role"},
+    ),
+    "convenings.document.attached": (_("%(actor)s attached a document."), {}),
+    "convenings.inject.released": (_("%(actor)s released the inject to the teams."), {}),
+    "convenings.decision.recorded": (_("%(actor)s recorded the team's decision."), {}),
+    "convenings.teams.assigned": (
+        _("%(actor)s divided the participants into teams (sizes: %(sizes)s)."),
+        {},
+    ),
+    "convenings.calendar_feed.opened": (_("%(actor)s opened a personal calendar feed."), {}),
+    "convenings.calendar_feed.revoked": (
+        _("%(actor)s revoked their personal calendar feed."),
+        {},
+    ),
+    # deliberation
+    "deliberation.conversation.created": (_("%(actor)s opened the conversation."), {}),
+    "deliberation.polis.imported": (
+        _(
+            "%(actor)s imported a Polis conversation "
+            "(statements: %(statements)s, votes: %(votes)s)."
+        ),
+        {},
+    ),
+    "deliberation.statement.submitted": (_("A participant submitted the statement."), {}),
+    "deliberation.statement.seeded": (_("%(actor)s added the statement as a seed."), {}),
+    "deliberation.statement.moderated": (
+        _("%(actor)s moderated the statement: %(decision)s."),
+        {"decision": "deliberation.statement.status"},
+    ),
+    "deliberation.statement.translated": (
+        _("%(actor)s translated the statement (language: %(language)s)."),
+        {},
+    ),
+    "deliberation.links.created": (
+        _("%(actor)s created invitation links (links: %(count)s)."),
+        {},
+    ),
+    "deliberation.analysis.requested": (
+        _("%(actor)s asked for the opinion map to be drawn again (%(reason)s)."),
+        {"reason": "deliberation.analysisrun.reason"},
+    ),
+    "deliberation.conversation.exported": (
+        _("%(actor)s exported the conversation (format: %(format)s)."),
+        {},
+    ),
+    # mentoring
+    "mentoring.application.submitted": (_("An applicant submitted the application."), {}),
+    "mentoring.application.replacement_refused": (
+        _("A second application from the same address was refused."),
+        {},
+    ),
+    "mentoring.application.replacement_held": (
+        _("A replacement of the application waits for the applicant's confirmation."),
+        {},
+    ),
+    "mentoring.application.updated": (_("The applicant replaced the application."), {}),
+    "mentoring.application.reviewed": (
+        _("%(actor)s reviewed the application (conflict of interest declared: %(conflict)s)."),
+        {},
+    ),
+    "mentoring.application.file_opened": (
+        _("%(actor)s opened the applicant's file: %(file)s."),
+        {"file": "mentoring.application"},
+    ),
+    "mentoring.cohort.decided": (
+        _(
+            "%(actor)s decided the cohort "
+            "(chosen: %(chosen_count)s, quotas overridden: %(override)s)."
+        ),
+        {},
+    ),
+    "mentoring.pairs.made": (
+        _("%(actor)s paired mentors and young experts (pairs: %(pairs)s)."),
+        {},
+    ),
+    "mentoring.session.logged": (_("%(actor)s logged a mentoring session."), {}),
+    "mentoring.assessment.recorded": (
+        _("%(actor)s recorded an assessment (stage: %(stage)s)."),
+        {"stage": "mentoring.assessment.stage"},
+    ),
+    # papers
+    "papers.paper.created": (_("%(actor)s created the paper."), {}),
+    "papers.version.saved": (_("%(actor)s saved version %(version)s of the paper."), {}),
+    "papers.paper.submit": (_("%(actor)s submitted the paper for review."), PAPER_STATUS),
+    "papers.paper.withdraw": (_("%(actor)s took the paper back to draft."), PAPER_STATUS),
+    "papers.paper.start_review": (_("%(actor)s started the review of the paper."), PAPER_STATUS),
+    "papers.paper.request_revisions": (
+        _("%(actor)s asked for revisions of the paper."),
+        PAPER_STATUS,
+    ),
+    "papers.paper.approve": (_("%(actor)s approved the paper."), PAPER_STATUS),
+    "papers.paper.publish": (_("%(actor)s published the paper."), PAPER_STATUS),
+    "papers.reviewers.assigned": (_("%(actor)s assigned the paper's reviewers."), {}),
+    "papers.review.submitted": (
+        _("%(actor)s submitted a review of the paper: %(verdict)s."),
+        {"verdict": "papers.paperreview.verdict"},
+    ),
+    # influence
+    "influence.recommendation.added": (_("%(actor)s added the recommendation."), {}),
+    "influence.recommendation.completed": (
+        _("%(actor)s completed the recommendation: %(fields)s."),
+        {},
+    ),
+    "influence.recommendation.changed": (
+        _("%(actor)s changed the recommendation: %(fields)s."),
+        {},
+    ),
+    "influence.recommendation.presented": (
+        _(
+            "%(actor)s recorded the recommendation's presentation at a briefing "
+            "(response: %(response)s)."
+        ),
+        {"response": "influence.presentation.response"},
+    ),
+    "influence.recommendation.proposed": (
+        _("%(actor)s proposed the recommendation from a statement of common ground."),
+        {},
+    ),
+    "influence.outcome.recorded": (
+        _("%(actor)s recorded the outcome (%(substantiation)s)."),
+        {"substantiation": "influence.outcome.substantiation"},
+    ),
+}
+
+for _action, (_template, _choices) in SENTENCES.items():
+    register(_action, _template, choices=_choices)
