@@ -52,7 +52,9 @@ def covered(name: str, listed) -> bool:
 
 def test_every_app_is_a_layer_between_apps_and_a_container_within():
     between = next(c for c in contracts() if c["type"] == "layers" and "containers" not in c)
-    named = {app.strip() for layer in between["layers"] for app in layer.split("|")}
+    named = {
+        app.strip() for layer in between["layers"] for app in layer.replace(":", "|").split("|")
+    }
     within = next(c for c in contracts() if c["type"] == "layers" and "containers" in c)
     for app in apps():
         assert f"kenesh.{app}" in named, f"kenesh.{app} has no place in the layers between apps"

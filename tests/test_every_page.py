@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django import forms
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client, override_settings
@@ -66,9 +67,14 @@ CASES = [
     c("core:home", "", None, SIGNED_IN),
     c("core:healthz", "", None, EVERYONE),
     c("core:favicon", "", None, EVERYONE),
+    c("core:audit-log", "", None, S),
     c("access:login", "", None, EVERYONE),
     c("access:logout", "GET is not how to log out", None, NOBODY, either={ANON}),
     c("access:password-change", "", None, SIGNED_IN),
+    c("access:two-step", "", None, SIGNED_IN),
+    c("access:two-step-verify", "already verified: on to the page", None, SIGNED_IN),
+    c("access:my-sessions", "", None, SIGNED_IN),
+    c("access:user-sessions", "young expert's", lambda w: {"code": w.young.user.code}, {ADMIN}),
     c(":set_language", "", None, NOBODY, either=EVERYONE),
     # people
     c("people:roster", "", None, S | M),
@@ -282,6 +288,8 @@ def world(django_db_setup, django_db_blocker):
         load_demo(scale=1)
         yield World()
         transaction.set_rollback(True)
+    # The rollback takes the demo away; so must the cached platform settings (its label).
+    cache.clear()
 
 
 def client_for(role: str) -> Client:
@@ -437,3 +445,68 @@ def test_every_page_as_every_role(world, role):
             for wrong in choices_the_user_may_not_know(form, user):
                 problems.append(f"{where}: offers {wrong}")
     assert not problems, f"as {role}:\n" + "\n".join(problems)
+
+
+# Tables a GET may touch: the session itself and its bookkeeping.
+SESSION_TABLES = {
+    "sessions.session",
+    "access.usersession",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+    "otp_static.staticdevice",
+    "core.auditentry",
+}
+# Reading some things is itself recorded (exports, an applicant's files): the only
+# audit entries a GET may add.
+READS_RECORDED = (".exported", ".viewed", ".downloaded", ".opened", ".file_opened")
+
+
+def row_counts() -> dict[str, int]:
+    from django.apps import apps
+
+    return {
+        model._meta.label_lower: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.label_lower not in SESSION_TABLES and model._meta.managed
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_opening_a_page_writes_nothing(world, role):
+    """No GET, on any page, as any role, adds or removes a row (the session aside)."""
+    from kenesh.core.models import AuditEntry
+
+    client = client_for(role)
+    before = row_counts()
+    last_entry = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    for case in CASES:
+        kwargs = case.kwargs(world) if case.kwargs else {}
+        client.get(reverse(case.url_name.lstrip(":"), kwargs=kwargs), case.query)
+    after = row_counts()
+    written = set(AuditEntry.objects.filter(pk__gt=last_entry).values_list("action", flat=True))
+    assert all(action.endswith(READS_RECORDED) for action in written), written
+    changed = {
+        label: (before[label], after[label]) for label in before if before[label] != after[label]
+    }
+    assert not changed, f"GETs as {role} changed row counts: {changed}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [ANON, STAFF, YOUNG])
+def test_every_state_change_needs_the_csrf_token(world, role):
+    """A POST without the CSRF token is refused on every URL and changes nothing."""
+    client = Client(enforce_csrf_checks=True)
+    if role != ANON:
+        client.force_login(User.objects.get(username=role))
+    before = row_counts()
+    accepted = []
+    for case in CASES:
+        kwargs = case.kwargs(world) if case.kwargs else {}
+        url = reverse(case.url_name.lstrip(":"), kwargs=kwargs)
+        response = client.post(url, {"title": "Forged", "text": "Forged"})
+        if response.status_code != 403:
+            accepted.append(f"{case.url_name} {url}: {response.status_code}")
+    assert not accepted, "POSTs without a CSRF token not refused:\n" + "\n".join(accepted)
+    assert row_counts() == before
