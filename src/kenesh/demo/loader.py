@@ -142,7 +142,7 @@ def load_demo(*, scale: int = 1, seed: int = 2022, progress=_quiet) -> DemoResul
     )
     for login in logins:
         user = User.objects.get(username=login.username)
-        log_action(user, "demo.login.created", by=None, data={"role": login.role})
+        log_action(user, "demo.login.created", by=None, data={"role": user.role})
     return DemoResult(
         people=len(people),
         organizations=sum(len(o) for o in organizations.values()),
