@@ -218,6 +218,14 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="person",
     )
+    # The at-risk case: withdrawn from every page, export and report a non-staff reader
+    # sees, at once; shown as "an expert from <country>" where a record must stay.
+    withdrawn_at = models.DateTimeField(
+        _("withdrawn from non-staff pages"), null=True, blank=True, editable=False
+    )
+    # Erasure: names, contacts and files gone; the pseudonymised record keeps counts,
+    # votes and authorship correct.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
     search_text = models.TextField(editable=False, default="")
     name_key = models.CharField(max_length=200, editable=False, default="", db_index=True)
     latin_key = models.CharField(max_length=200, editable=False, default="", db_index=True)
