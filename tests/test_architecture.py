@@ -98,3 +98,37 @@ def test_every_module_a_contract_names_exists():
                 if module == "django":
                     continue
                 assert module in names, f"{contract['name']!r} names missing {module}"
+
+
+VIEW_MODULES = ("views.py", "simulation_views.py", "session_views.py")
+
+
+def _single_fetches(tree: ast.AST):
+    """Places where a view fetches one record itself: ``get_object_or_404``, or a chain
+    from ``Model.objects`` ending in ``get``, ``first`` or ``last``."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in {"get_object_or_404", "get_list_or_404"}:
+            yield node.lineno, func.id
+        elif isinstance(func, ast.Attribute) and func.attr in {"get", "first", "last"}:
+            chain = func.value
+            while isinstance(chain, ast.Call | ast.Attribute):
+                chain = chain.func if isinstance(chain, ast.Call) else chain.value
+                if isinstance(chain, ast.Attribute) and chain.attr == "objects":
+                    yield node.lineno, f"objects...{func.attr}()"
+                    break
+
+
+def test_every_object_a_view_shows_is_fetched_through_an_access_function():
+    """Views ask their app's access function (``get_<thing>_for(user, ...)`` in
+    rules.py), which knows who may see the record; a view that fetches a record itself
+    could skip that check."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name not in VIEW_MODULES:
+            continue
+        for line, what in _single_fetches(ast.parse(path.read_text())):
+            found.append(f"{path.relative_to(PACKAGE)}:{line} {what}")
+    assert not found, "views fetching records themselves:\n" + "\n".join(found)

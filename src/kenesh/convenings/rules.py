@@ -10,6 +10,7 @@ accepted). Someone who declined is, for every rule here, as one never invited.
 
 import rules
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from kenesh.access.predicates import (
@@ -21,11 +22,14 @@ from kenesh.access.predicates import (
 )
 from kenesh.convenings.models import (
     HOLDING_PLACE,
+    CalendarFeed,
     Confidentiality,
     Convening,
     Document,
+    Inject,
     Participation,
     Role,
+    Session,
     SessionRole,
     Team,
 )
@@ -149,3 +153,43 @@ def team_of(user, scenario) -> Team | None:
 
 def can_log_decision(user, team) -> bool:
     return is_staff(user) or team_of(user, team.scenario) == team
+
+
+def get_session_for(user, convening, code) -> Session:
+    """A session of ``convening``, which the caller reached through
+    ``get_convening_for``; 404 for a code of another convening."""
+    return get_object_or_404(Session, convening=convening, code=code)
+
+
+def get_own_participation(user, convening_code) -> Participation:
+    """``user``'s own place at a convening, declined ones included (they may change
+    their answer while answers are open); 404 for anyone else's."""
+    return get_object_or_404(
+        Participation.objects.select_related("convening", "person"),
+        convening__code=convening_code,
+        person__user=user,
+    )
+
+
+def own_calendar_feed(user) -> CalendarFeed | None:
+    """``user``'s live personal calendar address, if they made one."""
+    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).first()
+
+
+def get_calendar_feed(token) -> CalendarFeed:
+    """The live feed behind a secret address (the address is the credential); 404 for
+    a revoked or unknown one, or one of a deactivated user."""
+    feed = (
+        CalendarFeed.objects.filter(token=token, revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    return feed
+
+
+def get_inject_for(user, scenario, code) -> Inject:
+    """An inject of ``scenario``, which the caller reached through the convening's
+    access function; 404 for a code of another scenario."""
+    return get_object_or_404(Inject, scenario=scenario, code=code)

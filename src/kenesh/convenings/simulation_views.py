@@ -3,15 +3,15 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kenesh.access.decorators import requires
 from kenesh.convenings import queries, services
 from kenesh.convenings.forms import DecisionForm
-from kenesh.convenings.models import Decision, Inject, Scenario, Team
-from kenesh.convenings.rules import can_log_decision, get_convening_for, team_of
+from kenesh.convenings.models import Decision, Scenario, Team
+from kenesh.convenings.rules import can_log_decision, get_convening_for, get_inject_for, team_of
 from kenesh.core.forms import add_service_errors, refusal_status
 
 
@@ -115,7 +115,7 @@ def console(request, code):
 @requires("convenings.view_convenings")
 def release(request, code, inject_code):
     scenario = _scenario(request, code, to="lead")
-    inject = get_object_or_404(Inject, scenario=scenario, code=inject_code)
+    inject = get_inject_for(request.user, scenario, inject_code)
     try:
         services.release_inject(inject=inject, by=request.user)
     except services.AlreadyReleased:

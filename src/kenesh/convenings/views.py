@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,14 +17,19 @@ from kenesh.convenings.forms import (
     SessionRoleForm,
 )
 from kenesh.convenings.models import (
-    CalendarFeed,
     Convening,
     Kind,
-    Participation,
     Role,
     Session,
 )
-from kenesh.convenings.rules import get_convening_for, get_document_for
+from kenesh.convenings.rules import (
+    get_calendar_feed,
+    get_convening_for,
+    get_document_for,
+    get_own_participation,
+    get_session_for,
+    own_calendar_feed,
+)
 from kenesh.core import sections
 from kenesh.core.forms import add_service_errors, refusal_status
 from kenesh.people.filters import RosterFilter
@@ -140,7 +145,7 @@ def convening_edit(request, code):
 def session_edit(request, code, session_code=None):
     convening = get_convening_for(request.user, code, to="manage")
     session = (
-        get_object_or_404(Session, convening=convening, code=session_code)
+        get_session_for(request.user, convening, session_code)
         if session_code
         else Session(convening=convening)
     )
@@ -308,7 +313,7 @@ def convening_ics(request, code):
 
 @requires("convenings.view_own_convenings")
 def my_convenings(request):
-    feed = CalendarFeed.objects.filter(user=request.user, revoked_at__isnull=True).first()
+    feed = own_calendar_feed(request.user)
     return render(
         request,
         "convenings/my_convenings.html",
@@ -319,11 +324,7 @@ def my_convenings(request):
 @require_POST
 @requires("convenings.view_own_convenings")
 def invitation_answer(request, code):
-    participation = get_object_or_404(
-        Participation.objects.select_related("convening", "person"),
-        convening__code=code,
-        person__user=request.user,
-    )
+    participation = get_own_participation(request.user, code)
     answer = request.POST.get("answer")
     if answer not in {"accept", "decline"}:
         messages.error(request, _("Choose to accept or decline."))
@@ -360,13 +361,7 @@ def calendar_feed_revoke(request):
 @public
 def calendar_feed(request, token):
     """A personal feed: the secret address is the credential, so no login is asked."""
-    feed = (
-        CalendarFeed.objects.filter(token=token, revoked_at__isnull=True)
-        .select_related("user")
-        .first()
-    )
-    if feed is None or not feed.user.is_active:
-        raise Http404
+    feed = get_calendar_feed(token)
     convenings = Convening.objects.with_place_for(feed.user).order_by("starts_on")
     body = ical.calendar_for(convenings, name=_("Kenesh: my convenings"))
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -12,7 +12,7 @@ from django.http import Http404
 
 from kenesh.access.predicates import is_authenticated, is_member, is_observer, is_staff
 from kenesh.convenings.models import HOLDING_PLACE, Participation
-from kenesh.deliberation.models import Anonymity, Conversation, Participant
+from kenesh.deliberation.models import Anonymity, Conversation, Participant, Statement
 from kenesh.people.rules import has_profile
 
 SESSION_PREFIX = "kenesh-participant-"
@@ -131,3 +131,33 @@ def may_vote(user, conversation) -> bool:
     itself, not ``has_perm``, which lets a superuser through without a roster record to
     tie the votes to."""
     return can_vote.test(user, conversation)
+
+
+def own_participant(conversation, person) -> Participant | None:
+    """The place ``person`` (the signed-in member's roster record) holds in
+    ``conversation``, which the caller reached through ``get_conversation_for``; None
+    until their first vote or statement."""
+    if person is None:
+        return None
+    return Participant.objects.filter(conversation=conversation, person=person).first()
+
+
+def get_invited_participant(token) -> Participant:
+    """The pseudonymous place behind an invitation link (the link is the credential);
+    404 for an unknown token or a place that belongs to a person."""
+    participant = Participant.objects.filter(token=token).select_related("conversation").first()
+    if participant is None or participant.person_id is not None:
+        raise Http404
+    return participant
+
+
+def get_statement_for(user, code, *, accepted_only: bool = True) -> Statement:
+    """A statement of a conversation ``user`` may see; 404 otherwise."""
+    statement = (
+        Statement.objects.select_related("conversation__convening").filter(code=code).first()
+    )
+    if statement is None or (accepted_only and statement.status != "accepted"):
+        raise Http404
+    if not can_see_conversation.test(user, statement.conversation):
+        raise Http404
+    return statement

@@ -29,8 +29,10 @@ from kenesh.deliberation.models import AnalysisRun, Participant, StatementStatus
 from kenesh.deliberation.rules import (
     can_see_conversation,
     get_conversation_for,
+    get_invited_participant,
     invitation_in,
     may_vote,
+    own_participant,
     remember_invitation,
 )
 from kenesh.people.queries import SMALL_CELL
@@ -58,12 +60,7 @@ def _voter(request, conversation) -> tuple[Participant | None, object]:
     if invited is not None:
         return invited, None
     person = getattr(request.user, "person", None)
-    participant = (
-        Participant.objects.filter(conversation=conversation, person=person).first()
-        if person is not None
-        else None
-    )
-    return participant, person
+    return own_participant(conversation, person), person
 
 
 @requires("deliberation.view_conversations")
@@ -238,9 +235,7 @@ def links(request, code):
 @public
 def join_link(request, token):
     """An invitation link: remember the pseudonymous place in this browser session."""
-    participant = Participant.objects.filter(token=token).select_related("conversation").first()
-    if participant is None or participant.person_id is not None:
-        raise Http404
+    participant = get_invited_participant(token)
     remember_invitation(request.session, participant)
     return redirect("deliberation:vote", code=participant.conversation.code)
 

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +11,7 @@ from kenesh.access.decorators import requires
 from kenesh.convenings.models import Kind
 from kenesh.convenings.rules import get_convening_for
 from kenesh.core.forms import add_service_errors, refusal_status
-from kenesh.deliberation.models import Statement
+from kenesh.deliberation.rules import get_statement_for
 from kenesh.influence import queries, services
 from kenesh.influence.forms import (
     OutcomeForm,
@@ -19,6 +19,7 @@ from kenesh.influence.forms import (
     RecommendationForm,
 )
 from kenesh.influence.models import Progress, Recommendation
+from kenesh.influence.rules import get_recommendation_for
 from kenesh.papers.rules import get_paper_for
 
 # The overview shows the whole funnel, but lists only so much at once; the full lists
@@ -90,12 +91,7 @@ def recommendation_trail(request, code):
 
 @requires("influence.manage")
 def recommendation_edit(request, code):
-    recommendation = get_object_or_404(
-        Recommendation.objects.visible_to(request.user).select_related(
-            "paper", "statement__conversation"
-        ),
-        code=code,
-    )
+    recommendation = get_recommendation_for(request.user, code)
     form = RecommendationForm(request.POST or None, user=request.user, instance=recommendation)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in services.EDITABLE}
@@ -193,7 +189,7 @@ def outcome_create(request):
 @require_POST
 @requires("influence.manage")
 def propose_from_statement(request, code):
-    statement = get_object_or_404(Statement, code=code, status="accepted")
+    statement = get_statement_for(request.user, code)
     recommendation = services.propose_from_statement(statement=statement, by=request.user)
     if not recommendation.is_draft:
         # Made and completed before: its trail is where it stands now.

@@ -18,6 +18,7 @@ from kenesh.mentoring.models import (
     Call,
     Mentorship,
     PendingApplication,
+    Review,
 )
 
 # A link to confirm a replacement application is good for this long (and for nothing
@@ -128,3 +129,9 @@ def get_replacement_for(token: str) -> PendingApplication:
     if pending is None:
         raise InvalidLink
     return pending
+
+
+def own_review(user, application) -> Review | None:
+    """``user``'s own review of ``application`` (reached through
+    ``get_application_for``), if they wrote one."""
+    return Review.objects.filter(application=application, reviewer=user).first()

@@ -39,6 +39,7 @@ from kenesh.mentoring.rules import (
     get_call_for,
     get_mentorship_for,
     get_replacement_for,
+    own_review,
 )
 from kenesh.mentoring.selection import Quota
 from kenesh.papers.models import PolicyPaper
@@ -206,7 +207,7 @@ def call_detail(request, code):
 @requires("mentoring.review")
 def application_review(request, code):
     application = get_application_for(request.user, code, to="review")
-    existing = Review.objects.filter(application=application, reviewer=request.user).first()
+    existing = own_review(request.user, application)
     initial = {"comment": existing.comment, "conflict": existing.conflict} if existing else {}
     if existing:
         initial.update({f"score_{k}": v for k, v in existing.scores.items()})

@@ -13,9 +13,11 @@ from kenesh.access.predicates import is_authenticated, is_member, is_mentor, is_
 from kenesh.core.text import is_visible
 from kenesh.papers.models import (
     InvalidTransition,
+    PaperReview,
     PolicyPaper,
     ReviewKind,
     Status,
+    Visibility,
 )
 
 
@@ -175,3 +177,19 @@ def get_paper_for(user, code, *, to: str = "view") -> PolicyPaper:
     if to == "review" and not user.has_perm("papers.review_paper", paper):
         raise PermissionDenied
     return paper
+
+
+def get_own_review_for(user, paper, kind) -> PaperReview:
+    """The review of ``paper`` (reached through ``get_paper_for(..., to="review")``)
+    assigned to ``user`` as ``kind``; 404 for a kind they were not asked for."""
+    return get_object_or_404(PaperReview, paper=paper, reviewer=user, kind=kind)
+
+
+def get_public_paper(code) -> PolicyPaper:
+    """A published public paper, for anyone, signed in or not; 404 for any other."""
+    return get_object_or_404(
+        PolicyPaper.objects.prefetch_related("authorships__person"),
+        code=code,
+        status=Status.PUBLISHED,
+        visibility=Visibility.PUBLIC,
+    )

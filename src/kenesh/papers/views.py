@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,9 +17,15 @@ from kenesh.papers.forms import (
     ReviewersForm,
     ReviewForm,
 )
-from kenesh.papers.models import AuthorRole, PaperReview, PolicyPaper, Status, Visibility
+from kenesh.papers.models import AuthorRole, Status
 from kenesh.papers.rendering import line_diff, markdown_to_html
-from kenesh.papers.rules import MOVES, check_move, get_paper_for
+from kenesh.papers.rules import (
+    MOVES,
+    check_move,
+    get_own_review_for,
+    get_paper_for,
+    get_public_paper,
+)
 from kenesh.people.models import Person
 
 # Papers listed on one page of the list.
@@ -257,11 +263,8 @@ def paper_reviewers(request, code):
 @requires("papers.view_papers")
 def paper_review(request, code):
     paper = get_paper_for(request.user, code, to="review")
-    review = get_object_or_404(
-        PaperReview,
-        paper=paper,
-        reviewer=request.user,
-        kind=request.GET.get("kind") or request.POST.get("kind") or "peer",
+    review = get_own_review_for(
+        request.user, paper, request.GET.get("kind") or request.POST.get("kind") or "peer"
     )
     form = ReviewForm(
         request.POST or None, initial={"verdict": review.verdict, "comments": review.comments}
@@ -320,12 +323,7 @@ def paper_pdf(request, code):
 @public
 def paper_public(request, code):
     """A published public paper, for anyone, without signing in."""
-    paper = get_object_or_404(
-        PolicyPaper.objects.prefetch_related("authorships__person"),
-        code=code,
-        status=Status.PUBLISHED,
-        visibility=Visibility.PUBLIC,
-    )
+    paper = get_public_paper(code)
     latest = _latest(paper)
     return render(
         request,
