@@ -7,6 +7,10 @@ class ConveningsConfig(AppConfig):
     verbose_name = _("Convenings")
 
     def ready(self):
+        from kenesh.convenings import personal_data as convenings_data
+        from kenesh.core import personal_data
+
+        personal_data.register("convenings", title=_("Convenings"), export=convenings_data.export)
         from kenesh.core.navigation import NavEntry, register
 
         register(

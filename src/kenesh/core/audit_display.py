@@ -194,6 +194,14 @@ PAPER_STATUS = {"from": "papers.policypaper.status", "to": "papers.policypaper.s
 USER_ROLE = {"role": "access.user.role", "from": "access.user.role", "to": "access.user.role"}
 
 SENTENCES = {
+    # core: retention (kenesh purge)
+    "core.retention.purged": (
+        _(
+            "%(actor)s applied the retention rule %(rule)s to records from before "
+            "%(before)s (removed or cleared: %(count)s)."
+        ),
+        {},
+    ),
     # access
     "access.user.created": (_("%(actor)s created a sign-in with the role %(role)s."), USER_ROLE),
     "access.user.role_changed": (
@@ -257,6 +265,22 @@ SENTENCES = {
         {},
     ),
     "people.roster.exported": (_("%(actor)s exported the roster (rows: %(rows)s)."), {}),
+    "people.person.exported": (_("%(actor)s exported everything held on the person."), {}),
+    "people.person.erased": (
+        _(
+            "%(actor)s erased the person: names replaced by a pseudonym, contacts and "
+            "files deleted."
+        ),
+        {},
+    ),
+    "people.person.withdrawn": (
+        _("%(actor)s withdrew the person from every page non-staff readers see."),
+        {},
+    ),
+    "people.person.restored": (
+        _("%(actor)s restored the person to the pages non-staff readers see."),
+        {},
+    ),
     # convenings
     "convenings.convening.created": (_("%(actor)s created the convening."), {}),
     "convenings.convening.updated": (_("%(actor)s changed the convening: %(fields)s."), {}),

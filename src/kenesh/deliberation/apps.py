@@ -7,6 +7,15 @@ class DeliberationConfig(AppConfig):
     verbose_name = _("Deliberation")
 
     def ready(self):
+        from kenesh.core import personal_data
+        from kenesh.deliberation import personal_data as deliberation_data
+
+        personal_data.register(
+            "deliberation", title=_("Deliberation"), export=deliberation_data.export
+        )
+        from kenesh.deliberation import retention
+
+        retention.register_rules()
         from kenesh.core.navigation import NavEntry, register
 
         register(

@@ -7,6 +7,18 @@ class MentoringConfig(AppConfig):
     verbose_name = _("Mentoring")
 
     def ready(self):
+        from kenesh.core import personal_data
+        from kenesh.mentoring import personal_data as mentoring_data
+
+        personal_data.register(
+            "mentoring",
+            title=_("Mentoring"),
+            export=mentoring_data.export,
+            erase=mentoring_data.erase,
+        )
+        from kenesh.mentoring import retention
+
+        retention.register_rules()
         from kenesh.core.navigation import NavEntry, register
 
         register(

@@ -7,6 +7,10 @@ class PapersConfig(AppConfig):
     verbose_name = _("Policy papers")
 
     def ready(self):
+        from kenesh.core import personal_data
+        from kenesh.papers import personal_data as papers_data
+
+        personal_data.register("papers", title=_("Papers"), export=papers_data.export)
         from kenesh.core.navigation import NavEntry, register
 
         register(

@@ -7,6 +7,9 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self):
+        from kenesh.people import subject
+
+        subject.register()
         from kenesh.core.navigation import NavEntry, register
 
         register(

@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kenesh.core.forms import VisibleTextMixin
+from kenesh.core.forms import GuardedIdsMixin, VisibleTextMixin
 from kenesh.people.models import CONSENT_FIELDS, Language, Person, Theme
 
 EARLIEST_BIRTH_YEAR = 1920
@@ -33,7 +33,7 @@ class ConsentFieldsMixin(forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k not in CONSENT_FIELDS}
 
 
-class PersonForm(VisibleTextMixin, ConsentFieldsMixin, forms.ModelForm):
+class PersonForm(GuardedIdsMixin, VisibleTextMixin, ConsentFieldsMixin, forms.ModelForm):
     """Everything staff may record about a person."""
 
     data_processing_consent = forms.BooleanField(
@@ -103,7 +103,7 @@ class PersonForm(VisibleTextMixin, ConsentFieldsMixin, forms.ModelForm):
         return year
 
 
-class OwnProfileForm(VisibleTextMixin, ConsentFieldsMixin, forms.ModelForm):
+class OwnProfileForm(GuardedIdsMixin, VisibleTextMixin, ConsentFieldsMixin, forms.ModelForm):
     """The part of a profile an expert keeps up to date themselves."""
 
     themes = PersonForm.base_fields["themes"]

@@ -140,11 +140,14 @@ CONSENT_FIELDS = {
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
         """People whose profile ``user`` may open: staff see all; members see those who
-        agreed to be listed in the directory, and themselves; others see no one."""
+        agreed to be listed in the directory and were not withdrawn, and themselves;
+        others see no one."""
         if is_staff(user):
             return self
         if is_member(user):
-            return self.filter(Q(directory_consent_at__isnull=False) | Q(user=user))
+            return self.filter(
+                Q(directory_consent_at__isnull=False, withdrawn_at__isnull=True) | Q(user=user)
+            )
         return self.none()
 
     def search(self, text: str):

@@ -35,6 +35,9 @@ rules.add_perm("people.view_person_detail", can_view_person)
 rules.add_perm("people.view_contacts", can_view_contacts)
 rules.add_perm("people.edit_own_profile", is_member & has_profile)
 rules.add_perm("people.view_exact_counts", is_staff)
+# "Hide me now": staff, or the person themself; only staff bring them back.
+rules.add_perm("people.withdraw_person", is_staff | is_self)
+rules.add_perm("people.restore_person", is_staff)
 # The admin and the staff pages ask Django's own model permissions.
 for model in ("person", "organization", "theme", "language"):
     rules.add_perm(f"people.view_{model}", is_staff)

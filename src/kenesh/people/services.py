@@ -64,3 +64,97 @@ def update_person(*, person: Person, by, consents: dict[str, bool] | None = None
 def update_own_profile(*, person: Person, by, consents: dict[str, bool], **fields) -> Person:
     """An expert's change to the part of their profile they keep themselves."""
     return _update(person, by, consents, "people.profile.updated", fields)
+
+
+# --- "hide me now": withdrawal from every page a non-staff reader sees ---
+
+
+@transaction.atomic
+def withdraw_person(*, person: Person, by) -> Person:
+    """Withdraw ``person`` at once from what non-staff readers see (the at-risk case).
+
+    Staff or the person themself may do it; only staff may undo it. Withdrawing twice
+    changes nothing and writes no second entry."""
+    from django.core.exceptions import PermissionDenied
+
+    from kenesh.access.predicates import is_staff
+
+    if not (is_staff(by) or (person.user_id is not None and person.user_id == by.pk)):
+        raise PermissionDenied
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.withdrawn_at is None:
+        person.withdrawn_at = timezone.now()
+        person.save(update_fields=["withdrawn_at", "updated_at"])
+        log_action(person, "people.person.withdrawn", by=by)
+    return person
+
+
+@transaction.atomic
+def restore_person(*, person: Person, by) -> Person:
+    """Show a withdrawn person again to the readers who saw them before (staff only)."""
+    from django.core.exceptions import PermissionDenied
+
+    from kenesh.access.predicates import is_staff
+
+    if not is_staff(by):
+        raise PermissionDenied
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.withdrawn_at is not None:
+        person.withdrawn_at = None
+        person.save(update_fields=["withdrawn_at", "updated_at"])
+        log_action(person, "people.person.restored", by=by)
+    return person
+
+
+class ErasureFailed(Exception):
+    """A part of the erasure failed: the whole erasure was rolled back."""
+
+
+@transaction.atomic
+def erase_person(*, person: Person, by) -> Person:
+    """Erase ``person``: names become a pseudonym; contact details, city, position,
+    organisation, expertise, themes, languages and consents go; their login is signed out
+    and disabled; every app erases what it holds (``kenesh.core.personal_data``), files
+    are deleted once this commits. Participations, votes, statements and authorship stay,
+    under the pseudonym, so counts, indicators and opinion maps stay correct.
+
+    Raise ``ValidationError`` if already erased, ``ErasureFailed`` if any part fails;
+    either way nothing changes.
+    """
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from kenesh.core import personal_data
+    from kenesh.people import subject
+
+    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    if person.erased_at is not None:
+        raise ValidationError(
+            _("This person's data was erased already; nothing was changed."), code="erased"
+        )
+    words = {person.name, person.name_latin, person.email, person.phone, person.messenger}
+    if person.user is not None:
+        user = person.user
+        words |= {user.username, user.email, user.get_full_name()}
+    try:
+        for provider in personal_data.providers():
+            if provider.erase is not None:
+                provider.erase(person, by)
+        subject.scrub_audit(person, words)
+    except Exception as error:
+        raise ErasureFailed(type(error).__name__) from error
+    pseudonym = subject.pseudonym_for(person)
+    person.name = person.name_latin = pseudonym
+    for attribute in ("city", "position", "expertise", "email", "phone", "messenger"):
+        setattr(person, attribute, "")
+    for attribute in CONSENT_FIELDS.values():
+        setattr(person, attribute, None)
+    person.organization = None
+    person.user = None
+    person.erased_at = timezone.now()
+    person.refresh_derived_fields()
+    person.save()
+    person.themes.clear()
+    person.languages.clear()
+    log_action(person, "people.person.erased", by=by)
+    return person

@@ -1,20 +1,31 @@
+import json
+import logging
+
+from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
 
 from kenesh.access.decorators import requires
 from kenesh.core.audit import log_action
 from kenesh.core.exports import safe_writer
-from kenesh.people import queries, services
+from kenesh.core.forms import UserForm, add_service_errors, refusal_status
+from kenesh.people import queries, services, subject
 from kenesh.people.filters import DiversityFilter, RosterFilter
 from kenesh.people.forms import OwnProfileForm, PersonForm
 from kenesh.people.models import Person
 from kenesh.people.rules import get_own_person, get_person_for
+
+logger = logging.getLogger(__name__)
 
 
 def _filtered(request):
@@ -99,6 +110,8 @@ def person_detail(request, code):
             "person": person,
             "show_contacts": request.user.has_perm("people.view_contacts", person),
             "duplicates": duplicates,
+            "can_withdraw": request.user.has_perm("people.withdraw_person", person),
+            "can_restore": request.user.has_perm("people.restore_person", person),
         },
     )
 
@@ -137,6 +150,44 @@ def _warn_duplicates(request, person):
     warning = queries.duplicate_warning(person)
     if warning:
         messages.warning(request, warning)
+
+
+@require_POST
+@requires("people.view_roster")
+def person_withdraw(request, code):
+    """Hide me now: the person, or staff, withdraws them from every page a non-staff
+    reader sees. Nothing changes unless the form's confirmation box is ticked."""
+    person = get_person_for(request.user, code)
+    if not request.user.has_perm("people.withdraw_person", person):
+        raise PermissionDenied
+    if not request.POST.get("confirm"):
+        messages.error(request, _("Tick the box to confirm; nothing was changed."))
+        return redirect("people:person-detail", code=person.code)
+    services.withdraw_person(person=person, by=request.user)
+    if person.user_id == request.user.pk and not request.user.has_perm("people.restore_person"):
+        text = _(
+            "You are hidden: other members, observers and the public now see you only as "
+            "an expert from your country. Only programme staff can undo this."
+        )
+    else:
+        text = _(
+            "%(name)s is withdrawn: readers other than staff and this person now see "
+            "“an expert from %(country)s”."
+        ) % {"name": person.name, "country": person.get_country_display()}
+    messages.success(request, text)
+    return redirect("people:person-detail", code=person.code)
+
+
+@require_POST
+@requires("people.restore_person")
+def person_restore(request, code):
+    """Staff bring a withdrawn person back to the pages they were shown on before."""
+    person = get_person_for(request.user, code)
+    services.restore_person(person=person, by=request.user)
+    messages.success(
+        request, _("%(name)s is shown again wherever they were before.") % {"name": person.name}
+    )
+    return redirect("people:person-detail", code=person.code)
 
 
 @requires("people.edit_own_profile")
@@ -192,4 +243,109 @@ def diversity(request):
             ],
             "small_cell": queries.SMALL_CELL,
         },
+    )
+
+
+def _export(request, person, *, back):
+    """The person's data as a readable page, or with ``?format=json`` as a download."""
+    as_json = request.GET.get("format") == "json"
+    log_action(
+        person,
+        "people.person.exported",
+        by=request.user,
+        data={"as": "json" if as_json else "page"},
+    )
+    if as_json:
+        body = json.dumps(
+            subject.as_json(person), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+        )
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        name = f"kenesh-person-{str(person.code)[:8]}.json"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(
+        request,
+        "people/person_export.html",
+        {
+            "person": person,
+            "groups": subject.gather(person),
+            "back": back,
+            "json_url": "?format=json",
+        },
+    )
+
+
+@requires("people.export_roster")
+def person_export(request, code):
+    """Staff: everything held on a person, from every part of the platform."""
+    person = get_person_for(request.user, code)
+    return _export(
+        request, person, back=reverse("people:person-detail", kwargs={"code": person.code})
+    )
+
+
+@requires("people.edit_own_profile")
+def profile_export(request):
+    """A person's own data, as staff would export it."""
+    return _export(request, get_own_person(request.user), back=reverse("people:profile"))
+
+
+class EraseForm(UserForm):
+    confirmation = forms.CharField(
+        label=_lazy("Type the person's name in Latin letters to confirm"), max_length=200
+    )
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    def clean_confirmation(self):
+        typed = " ".join(self.cleaned_data["confirmation"].split())
+        if typed.casefold() != " ".join(self.person.name_latin.split()).casefold():
+            raise forms.ValidationError(
+                _("The name typed does not match %(name)s; nothing was erased.")
+                % {"name": self.person.name_latin}
+            )
+        return typed
+
+
+@requires("people.delete_person")
+def person_erase(request, code):
+    """Staff erase a person on request: a confirmation page, then one atomic service."""
+    person = get_person_for(request.user, code)
+    form = None
+    if person.erased_at is None:
+        form = EraseForm(request.POST or None, user=request.user, person=person)
+    elif request.method == "POST":
+        messages.error(request, _("This person's data was erased already; nothing was changed."))
+        return redirect("people:person-detail", code=person.code)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.erase_person(person=person, by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except services.ErasureFailed:
+            logger.exception("Erasure of person %s failed", person.code)
+            form.add_error(
+                None,
+                _(
+                    "The erasure could not be completed, so nothing was changed: no name, "
+                    "file or login. Try again, or tell the platform's administrator."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _(
+                    "The person's data was erased. Their participations, votes and "
+                    "authorships stay under the pseudonym %(pseudonym)s."
+                )
+                % {"pseudonym": subject.pseudonym_for(person)},
+            )
+            return redirect("people:person-detail", code=person.code)
+    return render(
+        request,
+        "people/person_erase.html",
+        {"person": person, "form": form},
+        status=refusal_status(form) if form is not None else 200,
     )
