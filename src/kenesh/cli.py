@@ -3,6 +3,7 @@
 kenesh demo [--port N] [--data-dir DIR] [--scale N] [--no-serve]
 kenesh serve [--host H] [--port N] [--threads N]
 kenesh manage <django command> [args...]
+kenesh purge [--before YYYY-MM-DD] [--dry-run] [--data-dir DIR]
 """
 
 import argparse
@@ -182,6 +183,17 @@ def cmd_manage(args) -> int:
     return 0
 
 
+def cmd_purge(args) -> int:
+    _prepare_environment(args.data_dir)
+    from django.core.management import execute_from_command_line
+
+    rest = ["--before", args.before] if args.before else []
+    if args.dry_run:
+        rest.append("--dry-run")
+    execute_from_command_line(["kenesh manage", "kenesh_purge", *rest])
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kenesh", description="Kenesh expert-dialogue platform")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -208,6 +220,14 @@ def build_parser() -> argparse.ArgumentParser:
     manage.add_argument("--data-dir")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
+
+    purge = sub.add_parser("purge", help="remove what the retention policy no longer keeps")
+    purge.add_argument(
+        "--before", help="remove what is older than this date, YYYY-MM-DD (default: the policy)"
+    )
+    purge.add_argument("--dry-run", action="store_true", help="list what would go, change nothing")
+    purge.add_argument("--data-dir")
+    purge.set_defaults(func=cmd_purge)
     return parser
 
 

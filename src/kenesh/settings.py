@@ -296,3 +296,16 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# --- retention (issue 10) ---
+# `kenesh purge` removes, by default, what is older than these many days (an explicit
+# `--before DATE` overrides every rule): applications not selected (of calls closed that
+# long ago), the notes of mentoring sessions, the links between votes and people in
+# closed conversations, ended sign-in sessions, and records of failed sign-ins.
+KENESH_RETENTION_DAYS = {
+    "applications": int(os.environ.get("KENESH_RETAIN_APPLICATIONS_DAYS", "365")),
+    "session_notes": int(os.environ.get("KENESH_RETAIN_SESSION_NOTES_DAYS", "730")),
+    "vote_links": int(os.environ.get("KENESH_RETAIN_VOTE_LINKS_DAYS", "180")),
+    "sessions": int(os.environ.get("KENESH_RETAIN_SESSIONS_DAYS", "90")),
+    "sign_in_failures": int(os.environ.get("KENESH_RETAIN_SIGN_IN_FAILURES_DAYS", "90")),
+}

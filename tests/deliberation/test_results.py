@@ -258,6 +258,13 @@ def test_exports_round_trip_through_polis_format(login, conversation, personas):
         by=personas["staff"],
     )
     assert Vote.objects.filter(statement__conversation=again).count() == 24 * 12
+    # Imported voters are pseudonymous: no time finer than the day is kept for them.
+    imported = Vote.objects.filter(statement__conversation=again)
+    moments = [*imported.values_list("updated_at", flat=True)]
+    moments += [
+        *Participant.objects.filter(conversation=again).values_list("created_at", flat=True)
+    ]
+    assert all((m.hour, m.minute, m.second, m.microsecond) == (0, 0, 0, 0) for m in moments)
     assert login("expert").get(f"/deliberation/{conversation.code}/export.json").status_code == 403
     exported = AuditEntry.objects.filter(action="deliberation.conversation.exported")
     assert sorted(exported.values_list("data__format", flat=True)) == ["csv", "json", "polis.zip"]

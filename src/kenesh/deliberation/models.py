@@ -230,7 +230,8 @@ class Participant(models.Model):
     track = models.CharField(_("track"), max_length=10, choices=Track.choices, blank=True)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
     external_id = models.CharField(max_length=40, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the services: to the day only for a participant with no person.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("participant")

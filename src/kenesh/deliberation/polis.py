@@ -21,6 +21,7 @@ from kenesh.deliberation.models import (
     StatementStatus,
     Vote,
 )
+from kenesh.deliberation.services import day_of
 from kenesh.people.transliteration import fold
 
 COMMENT_COLUMNS = {"comment-id", "moderated", "comment-body"}
@@ -127,8 +128,12 @@ def import_polis(*, title: str, comments, votes, by, language: str = "en") -> Co
         timestamp = _int(row["timestamp"], "votes.csv", line, low=0, high=MAX_TIMESTAMP)
         parsed.append((timestamp, voter, number, value))
         if voter not in participants:
+            # Imported voters are pseudonymous: their times are kept to the day.
             participants[voter] = Participant(
-                conversation=conversation, label=f"polis-{voter}", external_id=str(voter)
+                conversation=conversation,
+                label=f"polis-{voter}",
+                external_id=str(voter),
+                created_at=day_of(datetime.datetime.now(tz=datetime.UTC)),
             )
     Participant.objects.bulk_create(participants.values())
     last = {}
@@ -141,7 +146,9 @@ def import_polis(*, title: str, comments, votes, by, language: str = "en") -> Co
                 statement=statements[number],
                 value=value,
                 language=language,
-                updated_at=datetime.datetime.fromtimestamp(timestamp / 1000, tz=datetime.UTC),
+                updated_at=day_of(
+                    datetime.datetime.fromtimestamp(timestamp / 1000, tz=datetime.UTC)
+                ),
             )
             for (voter, number), (timestamp, value) in last.items()
         ),

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.functions import TruncDay
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,24 @@ ANALYSIS_DELAY = datetime.timedelta(seconds=15)
 # A request for a redraw older than this that has not started no longer holds back a new
 # one (the worker may have been down).
 ANALYSIS_PATIENCE = ANALYSIS_DELAY * 4
+
+
+def day_of(moment: datetime.datetime) -> datetime.datetime:
+    """Midnight UTC of ``moment``'s day: the only time kept for pseudonymous participants,
+    so that no stored time can be matched against a server log or a sign-in."""
+    return moment.astimezone(datetime.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _is_pseudonymous(participant: Participant | None) -> bool:
+    return participant is not None and participant.person_id is None
+
+
+def truncate_times(*, participants, votes, statements) -> None:
+    """Cut the stored times of these participants, their votes and their statements to
+    the day (for participants whose link to a person is cut)."""
+    participants.update(created_at=TruncDay("created_at", tzinfo=datetime.UTC))
+    votes.update(updated_at=TruncDay("updated_at", tzinfo=datetime.UTC))
+    statements.update(created_at=TruncDay("created_at", tzinfo=datetime.UTC))
 
 
 @transaction.atomic
@@ -107,8 +126,14 @@ def add_statement(
         is_seed=author is None,
         author=author,
     )
+    if _is_pseudonymous(author):
+        statement.created_at = day_of(timezone.now())
     statement.full_clean(exclude=["author"])
     statement.save()
+    if _is_pseudonymous(author):
+        # No audit entry: its exact time would be a trace finer than the day. The
+        # statement row is its own record, as a vote is.
+        return statement
     log_action(
         statement,
         "deliberation.statement.submitted" if author else "deliberation.statement.seeded",
@@ -192,8 +217,13 @@ def create_invitation_links(*, conversation: Conversation, count: int, by) -> li
     if conversation.anonymity != Anonymity.PSEUDONYMOUS:
         raise ValidationError(_("Invitation links are for pseudonymous conversations."))
     start = conversation.participants.count()
+    today = day_of(timezone.now())
     participants = [
-        Participant(conversation=conversation, label=_("Link %(n)s") % {"n": start + i + 1})
+        Participant(
+            conversation=conversation,
+            label=_("Link %(n)s") % {"n": start + i + 1},
+            created_at=today,
+        )
         for i in range(count)
     ]
     Participant.objects.bulk_create(participants)
@@ -263,10 +293,15 @@ def cast_vote(
     vote, _created = Vote.objects.update_or_create(
         participant=participant,
         statement=statement,
-        defaults={"value": value, "language": language, "updated_at": timezone.now()},
+        defaults={"value": value, "language": language, "updated_at": _vote_time(participant)},
     )
     schedule_analysis(conversation)
     return vote
+
+
+def _vote_time(participant: Participant) -> datetime.datetime:
+    now = timezone.now()
+    return day_of(now) if _is_pseudonymous(participant) else now
 
 
 def schedule_analysis(conversation: Conversation) -> AnalysisRun | None:
