@@ -19,6 +19,17 @@ def skip_or_fail(kind: str, reason: str):
 
 
 @pytest.fixture(autouse=True)
+def _language_reset():
+    """A request in Russian leaves Russian active in this thread; the next test starts
+    in the platform's default language whatever the last one asked for."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """Hash test passwords cheaply; the real hasher is Django's default PBKDF2."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

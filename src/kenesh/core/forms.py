@@ -84,6 +84,16 @@ def restrict_choices(form: forms.BaseForm, user) -> None:
         )
 
 
+class GuardedIdsMixin:
+    """Give a form's model choice fields the guard against ids no database holds (for
+    forms that are not ``UserForm``/``UserModelForm``, whose choices need no narrowing)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.__class__ = _GUARDED.get(type(field), type(field))
+
+
 class VisibleTextMixin:
     """Refuse, field by field, text made only of spaces and invisible characters (a
     zero-width space is not a name, a title or a statement)."""
