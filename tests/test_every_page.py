@@ -83,10 +83,18 @@ CASES = [
     c("people:person-create", "", None, S),
     c("people:profile", "", None, M),
     c("people:profile-edit", "", None, M),
+    c("people:profile-export", "their own data", None, M),
     c("people:person-detail", "listed", conv("listed"), S | M),
     c("people:person-detail", "unlisted", conv("unlisted"), S, hidden_from=M),
     c("people:person-edit", "listed", conv("listed"), S),
     c("people:person-edit", "unlisted", conv("unlisted"), S, hidden_from=M),
+    c("people:person-export", "listed", conv("listed"), S),
+    c("people:person-export", "unlisted", conv("unlisted"), S, hidden_from=M),
+    c("people:person-erase", "listed", conv("listed"), S),
+    c("people:person-erase", "unlisted", conv("unlisted"), S, hidden_from=M),
+    c("people:person-detail", "withdrawn", conv("withdrawn"), S, hidden_from=M),
+    c("people:person-withdraw", "POST only", conv("listed"), NOBODY),
+    c("people:person-restore", "POST only", conv("withdrawn"), NOBODY),
     # convenings
     c("convenings:convening-list", "", None, SIGNED_IN),
     c("convenings:convening-create", "", None, S),
@@ -238,6 +246,7 @@ class World:
         from kenesh.mentoring.models import Application, Call, Mentorship
         from kenesh.papers.models import PolicyPaper
         from kenesh.people.models import Person
+        from kenesh.people.services import withdraw_person
 
         self.young = Person.objects.get(user__username=YOUNG)
         self.listed = Person.objects.filter(
@@ -274,6 +283,20 @@ class World:
         self.application = Application.objects.filter(call=self.call).first()
         self.young_mentorship = Mentorship.objects.get(mentee=self.young)
         self.mentor_mentorship = Mentorship.objects.get(mentor__user__username=MENTOR)
+        # An expert at risk, hidden at once: a published public paper's author who took
+        # part in public convenings; their names are secrets for everyone but staff.
+        self.withdrawn = (
+            Person.objects.filter(
+                authorships__paper__status="published",
+                authorships__paper__visibility="public",
+                participations__convening__confidentiality="public",
+            )
+            .exclude(pk__in=[self.young.pk, self.listed.pk, self.unlisted.pk])
+            .exclude(user__username__in=ROLES)
+            .distinct()
+            .first()
+        )
+        withdraw_person(person=self.withdrawn, by=User.objects.get(username=STAFF))
 
 
 @pytest.fixture(scope="module")
@@ -318,6 +341,11 @@ def secrets_for(user) -> set[str]:
     known_people |= set(
         Person.objects.filter(participations__convening__in=named_at).values_list("pk", flat=True)
     )
+    if not user.has_perm("people.restore_person"):  # a withdrawn person: staff and self only
+        withdrawn = Person.objects.filter(withdrawn_at__isnull=False)
+        known_people -= {
+            pk for pk, owner in withdrawn.values_list("pk", "user") if owner != user.pk
+        }
     known_names = {
         name
         for pair in Person.objects.filter(pk__in=known_people).values_list("name", "name_latin")
