@@ -127,7 +127,7 @@ def erase_person(*, person: Person, by) -> Person:
     from kenesh.core import personal_data
     from kenesh.people import subject
 
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     if person.erased_at is not None:
         raise ValidationError(
             _("This person's data was erased already; nothing was changed."), code="erased"
