@@ -19,6 +19,21 @@ def skip_or_fail(kind: str, reason: str):
 
 
 @pytest.fixture(autouse=True)
+def _settings_cached_for_the_whole_test(monkeypatch):
+    """Platform settings are cached for 30 s; a test must not see the cache expire in
+    its middle (a query count would differ by one on a slow machine), nor inherit what
+    an earlier, rolled-back test cached."""
+    from django.core.cache import cache
+
+    from kenesh.core import settings_store
+
+    cache.clear()
+    monkeypatch.setattr(settings_store, "_CACHE_SECONDS", None)
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _language_reset():
     """A request in Russian leaves Russian active in this thread; the next test starts
     in the platform's default language whatever the last one asked for."""

@@ -1,7 +1,7 @@
 from kenesh.core.testing.personas import PASSWORD
 
 
-def test_login_page_is_public(client):
+def test_login_page_is_public(client, db):
     assert client.get("/login/").status_code == 200
 
 
