@@ -78,3 +78,25 @@ def test_the_list_holds_only_what_the_reader_may_see(login, personas, paper, who
     page = login(who).get("/papers/").content.decode()
     assert paper.title not in page
     assert paper.title in login("young_expert").get("/papers/").content.decode()
+
+
+def test_a_papers_page_costs_the_same_with_3_or_30_versions(login, personas, paper):
+    """Each version, review and step names who made it (hidden for a withdrawn person):
+    the logins' people come with the rows, not one query each."""
+    from kenesh.papers import services
+
+    authors = [personas["young_expert"], personas["expert"]]
+    few = services.create_paper(
+        by=personas["staff"], authors=[(personas["young_expert"].person, "lead")],
+        title="Few versions (fictional)", body="v1", language="en",
+    )  # fmt: skip
+    for paper_ in (few, paper):
+        count = 3 if paper_ is few else 30
+        for number in range(1, count):
+            services.save_version(
+                paper=paper_, body=f"v{number + 1}", base=number, by=authors[number % 2]
+            )
+    client = login("staff")
+    assert_same_query_count(
+        lambda: client.get(f"/papers/{few.code}/"), lambda: client.get(f"/papers/{paper.code}/")
+    )

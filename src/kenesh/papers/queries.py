@@ -22,7 +22,7 @@ def paper_page(paper: PolicyPaper, *, workings: bool) -> dict:
     if not workings:
         return {"versions": [], "reviews": [], "events": []}
     return {
-        "versions": paper.versions.select_related("created_by"),
-        "reviews": paper.reviews.select_related("reviewer"),
-        "events": paper.events.select_related("by"),
+        "versions": paper.versions.select_related("created_by__person"),
+        "reviews": paper.reviews.select_related("reviewer__person"),
+        "events": paper.events.select_related("by__person"),
     }
