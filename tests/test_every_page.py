@@ -10,7 +10,9 @@ and a draft paper, and so on. For every role it checks that
 - no page answers 500;
 - no page shows the title of a convening, paper or conversation, or the name of a person,
   that the role may not know of;
-- every choice in every form on the page is something the role may see.
+- every choice in every form on the page is something the role may see;
+- a POST (an empty form, undone at once) is taken by the view only for the roles that may
+  use it, and refused to the others the same way, 404 where existence is private.
 
 The module also proves that markup in every text field is printed as text, and that no
 form input gives a server error. The demo is loaded once for the module, inside a
@@ -57,12 +59,21 @@ class Case:
     hidden_from: frozenset = NOBODY
     either: frozenset = NOBODY
     query: dict = field(default_factory=dict)
+    # Whose POST the view takes (answers with its form, a redirect or a refusal of the
+    # input), where that differs from who may open the page: POST-only actions, and pages
+    # that show no form (POST: NOBODY).
+    posts: frozenset | None = None
+
+    @property
+    def post_takers(self) -> frozenset:
+        return self.opens_for if self.posts is None else self.posts
 
 
-def c(url_name, label, kwargs, opens_for, hidden_from=NOBODY, either=NOBODY, query=None):
+def c(url_name, label, kwargs, opens_for, hidden_from=NOBODY, either=NOBODY, query=None,
+      posts=None):  # fmt: skip
     return Case(
         url_name, label, kwargs, frozenset(opens_for), frozenset(hidden_from),
-        frozenset(either), query or {},
+        frozenset(either), query or {}, None if posts is None else frozenset(posts),
     )  # fmt: skip
 
 
@@ -77,7 +88,8 @@ CASES = [
     c("core:favicon", "", None, EVERYONE),
     c("core:audit-log", "", None, S),
     c("access:login", "", None, EVERYONE),
-    c("access:logout", "GET is not how to log out", None, NOBODY, either={ANON}),
+    c("access:logout", "GET is not how to log out", None, NOBODY, either={ANON},
+      posts=SIGNED_IN),
     c("access:password-change", "", None, SIGNED_IN),
     c("access:two-step", "", None, SIGNED_IN),
     c("access:two-step-verify", "already verified: on to the page", None, SIGNED_IN),
@@ -101,8 +113,8 @@ CASES = [
     c("people:person-erase", "listed", conv("listed"), S),
     c("people:person-erase", "unlisted", conv("unlisted"), S, hidden_from=M),
     c("people:person-detail", "withdrawn", conv("withdrawn"), S, hidden_from=M),
-    c("people:person-withdraw", "POST only", conv("listed"), NOBODY),
-    c("people:person-restore", "POST only", conv("withdrawn"), NOBODY),
+    c("people:person-withdraw", "POST only", conv("listed"), NOBODY, posts=S),
+    c("people:person-restore", "POST only", conv("withdrawn"), NOBODY, posts=S),
     # convenings
     c("convenings:convening-list", "", None, SIGNED_IN),
     c("convenings:convening-create", "", None, S),
@@ -111,8 +123,8 @@ CASES = [
     c("convenings:person-path", "young expert", lambda w: {"person_code": w.young.code},
       S | M),
     c("convenings:my-convenings", "", None, M),
-    c("convenings:calendar-feed-open", "POST only", None, NOBODY),
-    c("convenings:calendar-feed-revoke", "POST only", None, NOBODY),
+    c("convenings:calendar-feed-open", "POST only", None, NOBODY, posts=M),
+    c("convenings:calendar-feed-revoke", "POST only", None, NOBODY, posts=M),
     c("convenings:calendar-feed", "unknown token", lambda w: {"token": "no-such-feed"}, NOBODY,
       hidden_from=EVERYONE),
     c("convenings:document-download", "Track II", conv("track2_document"), S,
@@ -132,13 +144,15 @@ CASES = [
     c("convenings:invite", "Track II", conv("track2"), S, hidden_from=M | {DONOR}),
     c("convenings:participants", "RCWG", conv("rcwg"), S),
     c("convenings:participants", "Track II", conv("track2"), S, hidden_from=M | {DONOR}),
-    c("convenings:invitation-answer", "POST only", conv("future"), NOBODY),
+    c("convenings:invitation-answer", "POST only: the three are invited", conv("future"),
+      NOBODY, posts=M),
     c("convenings:document-upload", "", conv("rcwg"), S),
-    c("convenings:scenario-play", "", conv("simulation"), S | M),
+    c("convenings:scenario-play", "decisions: team members only", conv("simulation"), S | M,
+      posts={EXPERT, YOUNG}),
     c("convenings:injects-feed", "", conv("simulation"), S | M),
     c("convenings:scenario-console", "", conv("simulation"), S | {MENTOR}),
     c("convenings:inject-release", "POST only", lambda w: {"code": w.simulation.code,
-      "inject_code": w.inject.code}, NOBODY),
+      "inject_code": w.inject.code}, NOBODY, posts=S | {MENTOR}),
     c("convenings:scenario-teams", "", conv("simulation"), S, either={MENTOR}),
     c("convenings:scenario-debrief", "", conv("simulation"), S | M),
     # deliberation
@@ -158,7 +172,7 @@ CASES = [
       either=S),
     c("deliberation:results", "named", conv("water"), SIGNED_IN),
     c("deliberation:results", "Track II", conv("border"), S, hidden_from=M | {DONOR}),
-    c("deliberation:analyze", "POST only", conv("water"), NOBODY),
+    c("deliberation:analyze", "POST only", conv("water"), NOBODY, posts=S),
     c("deliberation:analysis-progress", "named", conv("water"), S, either=M | {DONOR}),
     c("deliberation:analysis-progress", "Track II", conv("border"), S,
       hidden_from=M | {DONOR}),
@@ -181,7 +195,8 @@ CASES = [
       hidden_from={DONOR}, either={MENTOR, EXPERT}),
     c("papers:paper-diff", "in review", conv("review_paper"), S | {MENTOR, EXPERT},
       hidden_from={YOUNG, DONOR}),
-    c("papers:paper-move", "POST only", conv("draft_paper"), NOBODY),
+    c("papers:paper-move", "POST only", conv("draft_paper"), NOBODY, posts=S,
+      hidden_from=M | {DONOR}),
     c("papers:paper-reviewers", "in review", conv("review_paper"), S,
       hidden_from={YOUNG, DONOR}),
     c("papers:paper-review", "peer review", conv("review_paper"), {EXPERT},
@@ -204,7 +219,7 @@ CASES = [
       hidden_from={MENTOR, EXPERT, DONOR}),
     c("influence:outcomes", "", None, S, either=M | {DONOR}),
     c("influence:outcome-create", "", None, S),
-    c("influence:propose", "POST only", conv("consensus_statement"), NOBODY),
+    c("influence:propose", "POST only", conv("consensus_statement"), NOBODY, posts=S),
     # mentoring
     c("mentoring:home", "", None, S | M, either={DONOR}),
     c("mentoring:apply", "open call", conv("call"), EVERYONE),
@@ -665,3 +680,76 @@ def test_no_input_to_any_form_gives_a_server_error(world, role):
 
     submit()
     assert not failures, "server errors:\n" + "\n".join(failures[:10])
+
+
+# The same matrix for POST. Each role posts an empty form to every URL, inside a savepoint
+# rolled back at once (a POST that is taken may change things: the next one must find the
+# demo as it was). Whoever may use the URL gets an answer from the view itself: its form
+# again with what is missing, a redirect, or a refusal of the empty input (400, 409);
+# everyone else is refused before the view reads anything (403, 405, the sign-in page),
+# and where the object's existence is private, the refusal is the one for an object that
+# does not exist.
+
+
+def post_outcome(response, role) -> str:
+    status = response.status_code
+    if status >= 500:
+        return f"ERROR {status}"
+    if status == 404:
+        return "404"
+    if status in (403, 405):
+        return "refused"
+    if status in (301, 302, 303) and role == ANON and "/login/" in response.get("Location", ""):
+        return "refused"
+    if status in (200, 204, 301, 302, 303, 400, 409, 422):
+        return "taken"
+    return f"status {status}"
+
+
+def post_expected(case: Case, role: str) -> str:
+    if role in case.either:
+        return "either"
+    return "taken" if role in case.post_takers else "refused"
+
+
+def post_and_undo(client: Client, url: str):
+    """POST an empty form; undo whatever it wrote, the session included."""
+    import copy
+
+    cookies = copy.deepcopy(client.cookies)
+    with transaction.atomic():
+        response = client.post(url, {})
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    return response
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_every_post_as_every_role(world, role):
+    from urllib.parse import urlencode
+
+    client = client_for(role)
+    problems = []
+    for case in CASES:
+        kwargs = case.kwargs(world) if case.kwargs else {}
+        url = reverse(case.url_name.lstrip(":"), kwargs=kwargs)
+        if case.query:
+            url += "?" + urlencode(case.query)
+        response = post_and_undo(client, url)
+        got, want = post_outcome(response, role), post_expected(case, role)
+        where = f"POST {case.url_name} [{case.label}] {url}"
+        if got == "404" and want == "refused":
+            got = "refused"
+        if got.startswith(("ERROR", "status")) or (want != "either" and got != want):
+            problems.append(f"{where}: expected {want}, got {got} ({response.status_code})")
+            continue
+        if role in case.hidden_from and any(k.endswith("code") for k in kwargs):
+            unknown = reverse(case.url_name.lstrip(":"), kwargs=with_unknown_object(kwargs))
+            answer = post_and_undo(client, unknown).status_code
+            if answer != response.status_code:
+                problems.append(
+                    f"{where}: answers {response.status_code}, but {answer} for an object "
+                    "that does not exist: its existence shows"
+                )
+    assert not problems, f"as {role}:\n" + "\n".join(problems)

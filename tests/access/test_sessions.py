@@ -455,3 +455,43 @@ def test_anonymous_visitor_is_sent_to_login_from_the_sessions_page(client, db):
     response = client.get("/sessions/")
     assert response.status_code == 302
     assert response["Location"].startswith("/login/")
+
+
+# --- a tampered or replayed cookie -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda key: key[:-1] + ("a" if key[-1] != "a" else "b"),  # one character changed
+        lambda key: key + "x",  # longer than any key
+        lambda key: "",  # emptied
+        lambda key: "../" + key,  # not a key's alphabet
+        # Not ASCII: UTF-8 bytes as a WSGI server passes them on (decoded as Latin-1).
+        lambda key: ("\u0436" * 16).encode().decode("latin-1"),
+    ],
+)
+def test_a_tampered_session_cookie_is_a_stranger_and_changes_nothing(personas, tamper):
+    client = signed_in(personas["expert"])
+    key = client.cookies["sessionid"].value
+    rows_before = set(UserSession.objects.values_list("pk", "last_seen_at"))
+    stranger = Client()
+    stranger.cookies["sessionid"] = tamper(key)
+    response = stranger.get("/people/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+    assert stranger.post("/people/new/", {"name": "Forged"}).status_code in (302, 403)
+    assert set(UserSession.objects.values_list("pk", "last_seen_at")) == rows_before
+    assert client.get("/people/").status_code == 200  # the real session goes on
+
+
+def test_a_cookie_replayed_after_logout_is_refused(personas):
+    client = signed_in(personas["expert"])
+    key = client.cookies["sessionid"].value
+    client.post("/logout/")
+    thief = Client()
+    thief.cookies["sessionid"] = key
+    response = thief.get("/people/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+    assert not rows_of(personas["expert"]).exists()
