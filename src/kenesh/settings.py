@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it sees every other middleware's response: 503 while the database is down.
+    "kenesh.core.dbdown.DatabaseDownMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -115,8 +117,14 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("KENESH_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'kenesh.sqlite3'}",
         conn_max_age=int(os.environ.get("KENESH_DB_CONN_MAX_AGE", "0")),
+        # A kept connection is checked before a request uses it, so one cut by a database
+        # restart is replaced instead of failing the request (see core/dbdown.py).
+        conn_health_checks=int(os.environ.get("KENESH_DB_CONN_MAX_AGE", "0")) > 0,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server that does not answer fails the request in seconds rather than hanging it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the pages read while a task writes; a busy timeout avoids "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -200,6 +208,9 @@ TASKS = {
         "BACKEND": os.environ.get("KENESH_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# A worker whose heartbeat stopped this long ago is taken for dead, and its running task
+# is queued again (core/worker.py).
+KENESH_WORKER_STALE_SECONDS = max(10, int(os.environ.get("KENESH_WORKER_STALE_SECONDS", "30")))
 
 # Stability bootstrap replicates for the opinion map: unset, the opinion package's own
 # rule (20 up to 2,000 participants); 0, none.

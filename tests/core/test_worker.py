@@ -94,3 +94,44 @@ def test_healthz_reports_an_abandoned_task(client, database_queue):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["worker"]["abandoned"] == 1
+
+
+def test_a_task_cut_off_by_the_database_is_queued_again_by_its_own_worker():
+    heartbeat("mine")
+    heartbeat("other")
+    mine = queued(status=TaskResultStatus.RUNNING, worker_ids=["earlier", "mine"])
+    others = queued(status=TaskResultStatus.RUNNING, worker_ids=["other"])
+    assert worker.release_tasks_of(worker_id="mine") == 1
+    mine.refresh_from_db()
+    others.refresh_from_db()
+    assert mine.status == TaskResultStatus.READY and mine.started_at is None
+    assert others.status == TaskResultStatus.RUNNING
+
+
+def test_the_worker_waits_out_a_database_outage_instead_of_exiting(monkeypatch):
+    """The task library's loop raises when the database goes away; the worker waits for
+    it, queues its cut-off task again and goes on, rather than leaving the queue with no
+    worker until someone restarts it."""
+    from django.db import OperationalError
+    from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
+    from kenesh.core.management.commands import kenesh_worker
+
+    cut_off = queued(status=TaskResultStatus.RUNNING, worker_ids=["w1"])
+    runs = []
+
+    def task_loop(self, *args, **options):
+        runs.append(options["worker_id"])
+        if len(runs) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(DbWorkerCommand, "handle", task_loop)
+    monkeypatch.setattr(kenesh_worker, "RECONNECT_SECONDS", 0)
+    monkeypatch.setattr(kenesh_worker.Command, "_keep_beating", lambda self, **kwargs: None)
+    # The test's transaction holds its rows: keep its connection open.
+    monkeypatch.setattr(kenesh_worker.connections, "close_all", lambda: None)
+    kenesh_worker.Command().handle(worker_id="w1")
+    assert runs == ["w1", "w1"]
+    cut_off.refresh_from_db()
+    assert cut_off.status == TaskResultStatus.READY
+    assert not WorkerHeartbeat.objects.filter(worker_id="w1").exists()

@@ -22,6 +22,7 @@ from kenesh.convenings.models import (
     TeamMember,
 )
 from kenesh.core.audit import log_action
+from kenesh.core.uploads import store_upload
 
 
 class AlreadyReleased(Exception):
@@ -221,7 +222,7 @@ def attach_document(*, convening: Convening, upload, kind: str, title: str, cont
     )
     # Check the record before the file is written, so a refusal leaves nothing behind.
     document.full_clean(exclude=["file"])
-    document.file.save(upload.name, upload, save=False)
+    store_upload(document.file, upload.name, upload)
     document.save()
     log_action(document, "convenings.document.attached", by=by, data={"size": upload.size})
     return document

@@ -1,11 +1,16 @@
-"""Checking uploaded files: size, and type by name and by first bytes."""
+"""Uploaded files: checking them (size, type by name and by first bytes), and storing
+them so that a full disk is a clear refusal, with nothing half-kept."""
 
+import errno
+import logging
 import mimetypes
 import zipfile
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 ZIP = [b"PK\x03\x04"]
 # Extension -> (content type, possible first bytes; empty means text, checked as UTF-8)
@@ -92,3 +97,68 @@ def check_upload(upload, *, allowed: set[str], max_bytes: int) -> str:
         finally:
             upload.seek(0)
     return content_type or mimetypes.guess_type(upload.name)[0] or "application/octet-stream"
+
+
+# The storage is out of room: the disk is full, a quota is reached, or the file would pass
+# the largest size the process may write.
+NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+class StorageFull(ValidationError):
+    """The server has no room for the file; nothing was kept."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "The server has no room to store this file just now; nothing was saved. "
+                "Please tell the programme team."
+            ),
+            code="storage_full",
+        )
+
+
+def _remove_quietly(storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except Exception:  # the disk may be in a bad way; the first error is the one to report
+        logger.exception("Could not remove the partial file %s", name)
+
+
+def store_upload(fieldfile, filename: str, content) -> None:
+    """Write ``content`` to storage as ``fieldfile`` (a model's FileField value), like
+    ``fieldfile.save(filename, content, save=False)``; if the write fails, remove what was
+    written, and say plainly when the cause was a full disk (StorageFull, a
+    ValidationError, so the form shows it and the service's transaction keeps no row).
+
+    The upload_to functions give each file a fresh random name, so the name computed
+    here is the one the storage writes, and no one else's file can have it."""
+    field = fieldfile.field
+    name = field.generate_filename(fieldfile.instance, filename)
+    try:
+        stored = fieldfile.storage.save(name, content, max_length=field.max_length)
+    except OSError as error:
+        _remove_quietly(fieldfile.storage, name)
+        if error.errno in NO_ROOM:
+            logger.error("No room to store an upload (%s): %s", name, error)
+            raise StorageFull() from error
+        raise
+    fieldfile.name = stored
+    setattr(fieldfile.instance, field.attname, stored)
+    fieldfile._committed = True
+
+
+def store_files(instance, *field_names: str) -> None:
+    """Store the uploads assigned to ``instance``'s file fields before the row is saved,
+    all or none: if one cannot be written, those already written are removed."""
+    stored = []
+    try:
+        for field_name in field_names:
+            fieldfile = getattr(instance, field_name)
+            if not fieldfile or fieldfile._committed:
+                continue
+            store_upload(fieldfile, fieldfile.name, fieldfile.file)
+            stored.append(fieldfile)
+    except BaseException:
+        for fieldfile in stored:
+            _remove_quietly(fieldfile.storage, fieldfile.name)
+        raise

@@ -23,8 +23,10 @@ from kenesh.core.models import WorkerHeartbeat
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 5
-# A worker not heard from for this long is taken for dead.
-STALE_SECONDS = 30
+# A worker not heard from for this long is taken for dead (KENESH_WORKER_STALE_SECONDS in
+# the environment; tests and the fault benchmark shorten it). Keep it well above
+# HEARTBEAT_SECONDS, or a busy worker is taken for dead and its task run twice.
+STALE_SECONDS = getattr(settings, "KENESH_WORKER_STALE_SECONDS", 30)
 # A task that has waited this long with no worker taking it makes the platform degraded.
 MAX_WAIT_SECONDS = 300
 MAX_ATTEMPTS = 3
@@ -105,6 +107,28 @@ def recover_abandoned_tasks() -> tuple[int, int]:
         seen_at__lt=timezone.now() - timedelta(seconds=STALE_SECONDS * 20)
     ).delete()
     return requeued, failed
+
+
+@transaction.atomic
+def release_tasks_of(*, worker_id: str) -> int:
+    """Queue again the tasks this worker had claimed and could not finish because the
+    database went away under it; it lives on, so ``recover_abandoned_tasks`` would not
+    take them for abandoned. Returns how many."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    released = 0
+    running = DBTaskResult.objects.select_for_update().filter(status=TaskResultStatus.RUNNING)
+    for task in running:
+        if not task.worker_ids or task.worker_ids[-1] != worker_id:
+            continue
+        task.status = TaskResultStatus.READY
+        task.started_at = None
+        task.save(update_fields=["status", "started_at"])
+        released += 1
+        logger.warning("Task %s (%s) was cut off by the database; queued again.", task.id,
+                       task.task_path)  # fmt: skip
+    return released
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from kenesh.core.audit import log_action
 from kenesh.core.text import is_visible
+from kenesh.core.uploads import store_files
 from kenesh.mentoring import queries
 from kenesh.mentoring.models import (
     Application,
@@ -91,6 +92,8 @@ def apply(*, call, data: dict, themes, cv, writing_sample, site: str) -> None:
         application = Application(call=call, email=email)
         _fill(application, data=data, cv=cv, writing_sample=writing_sample)
         application.full_clean(exclude=["person"])
+        # Written before the row, all or none: a full disk is a clear refusal.
+        store_files(application, "cv", "writing_sample")
         try:
             with transaction.atomic():
                 application.save()
@@ -128,6 +131,7 @@ def _hold_replacement(application, *, data, themes, cv, writing_sample, site) ->
     pending = PendingApplication(application=application)
     _fill(pending, data=data, cv=cv, writing_sample=writing_sample)
     pending.full_clean(exclude=["application"])
+    store_files(pending, "cv", "writing_sample")
     # One replacement waits at a time: the newest; older links stop working.
     for older in application.replacements.all():
         _delete_files_on_commit(older.cv, older.writing_sample)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from kenesh.access.predicates import is_staff
 from kenesh.core.audit import log_action
+from kenesh.core.uploads import store_upload
 from kenesh.papers.models import (
     Authorship,
     PaperEvent,
@@ -83,7 +84,7 @@ def save_version(*, paper: PolicyPaper, body: str, base: int, by, note: str = ""
     version.full_clean(exclude=["file", "filename"])
     if upload is not None:
         version.filename = upload.name[:200]
-        version.file.save(upload.name, upload, save=False)
+        store_upload(version.file, upload.name, upload)
     version.save()
     log_action(paper, "papers.version.saved", by=by, data={"version": version.number})
     return version

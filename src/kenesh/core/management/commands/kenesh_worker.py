@@ -2,19 +2,27 @@
 
 Beside the tasks, a thread of its own writes the worker's heartbeat every few seconds,
 requeues tasks abandoned by dead workers, and ends the worker when the process that
-started it (``kenesh serve``) is gone, so no worker is left orphaned.
+started it (``kenesh serve``) is gone, so no worker is left orphaned. When the database
+goes away (a restart, a failover), the worker waits for it and goes on, with the task it
+was running queued again, rather than exiting.
 """
 
+import contextlib
+import logging
 import os
 import threading
 import time
 
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection, connections
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from kenesh.core import worker
 from kenesh.supervisor import die_with_parent
+
+logger = logging.getLogger("kenesh.worker")
+# Seconds between attempts to reach a database that went away.
+RECONNECT_SECONDS = 2
 
 
 class Command(DbWorkerCommand):
@@ -49,14 +57,38 @@ class Command(DbWorkerCommand):
         )
         thread.start()
         try:
-            super().handle(*args, worker_id=worker_id, **options)
+            while True:
+                try:
+                    super().handle(*args, worker_id=worker_id, **options)
+                    break
+                except DatabaseError as error:
+                    first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+                    logger.warning(
+                        "The database cannot be reached (%s); the worker waits for it.",
+                        first_line[:200],
+                    )
+                    self._wait_for_database(worker_id)
         finally:
             stop.set()
             thread.join(timeout=worker.HEARTBEAT_SECONDS + 1)
-            worker.forget(worker_id=worker_id)
+            # With the database gone, the heartbeat goes stale and is swept later.
+            with contextlib.suppress(DatabaseError):
+                worker.forget(worker_id=worker_id)
+
+    def _wait_for_database(self, worker_id):
+        """Return once the database answers, with this worker's cut-off task queued
+        again."""
+        while True:
+            connections.close_all()
+            time.sleep(RECONNECT_SECONDS)
+            try:
+                worker.release_tasks_of(worker_id=worker_id)
+            except DatabaseError:
+                continue
+            logger.warning("The database answers again; the worker goes on.")
+            return
 
     def _keep_beating(self, *, worker_id, started_at, parent_pid, stop):
-        beats = 0
         while not stop.wait(worker.HEARTBEAT_SECONDS):
             if parent_pid is not None and os.getppid() != parent_pid:
                 # The server is gone: end the whole worker, not just this thread.
@@ -64,9 +96,9 @@ class Command(DbWorkerCommand):
             close_old_connections()
             try:
                 worker.beat(worker_id=worker_id, started_at=started_at)
-                beats += 1
-                if beats % 6 == 0:
-                    worker.recover_abandoned_tasks()
+                # Every beat: a dead worker's task is queued again as soon as its
+                # heartbeat is stale, not up to a sweep interval later.
+                worker.recover_abandoned_tasks()
             except Exception:  # a busy database must not kill the heartbeat
                 time.sleep(1)
             finally:
