@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "kenesh.papers",
     "kenesh.influence",
     "kenesh.mentoring",
+    "kenesh.monitoring",
     "kenesh.demo",
     "kenesh.core.admin_config.KeneshAdminConfig",
     "django.contrib.auth",

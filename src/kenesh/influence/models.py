@@ -64,15 +64,20 @@ class RecommendationQuerySet(models.QuerySet):
             return self.filter(published, paper__visibility=Visibility.PUBLIC)
         return self.none()
 
-    def with_progress(self, user=None):
+    def with_progress(self, user=None, *, as_of=None):
         """Annotate ``progress``: implemented if an outcome says so, taken up if an
         outcome links it, promoted if presented at a briefing, else proposed.
 
         With ``user``, only the evidence that user may know of counts: a presentation at
         a closed briefing promotes nothing for a reader who may not know the briefing.
-        (Every outcome linking a recommendation the reader sees is visible to them.)"""
+        (Every outcome linking a recommendation the reader sees is visible to them.)
+        With ``as_of`` (a date), only the evidence of that day or before: outcomes by the
+        day they happened, presentations by the day of their briefing."""
         outcomes = Outcome.recommendations.through.objects.filter(recommendation=OuterRef("pk"))
         presentations = Presentation.objects.all()
+        if as_of is not None:
+            outcomes = outcomes.filter(outcome__when__lte=as_of)
+            presentations = presentations.filter(briefing__starts_on__lte=as_of)
         if user is not None and not is_staff(user):
             presentations = presentations.filter(
                 briefing__in=Convening.objects.visible_to(user).values("pk")
