@@ -123,6 +123,39 @@ def test_a_burst_of_votes_shares_one_run_queued_fifteen_seconds_later(
     assert services.ANALYSIS_DELAY.total_seconds() == 15
 
 
+def test_a_vote_cast_while_the_map_is_drawn_is_in_the_next_map(
+    conversation, personas, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The run reads the votes, a vote arrives before the run ends: that vote queues the
+    next run, so no vote is left out of every map (found by the load benchmark)."""
+    from kenesh.deliberation import queries
+
+    fill(conversation)
+    before = Vote.objects.count()
+    late = Participant.objects.create(conversation=conversation, label="late", country="KG")
+    first, second = list(conversation.statements.order_by("number"))[:2]
+    with django_capture_on_commit_callbacks(execute=False):
+        services.cast_vote(conversation=conversation, statement=first, value=1, language="en",
+                           participant=late)  # fmt: skip
+    (run,) = AnalysisRun.objects.all()
+    read_votes = queries.analysis_input
+
+    def votes_then_one_more(conv):
+        rows = read_votes(conv)
+        services.cast_vote(conversation=conversation, statement=second, value=-1,
+                           language="en", participant=late)  # fmt: skip
+        return rows
+
+    monkeypatch.setattr(queries, "analysis_input", votes_then_one_more)
+    with django_capture_on_commit_callbacks(execute=False):
+        drawn = services.run_analysis(conversation=conversation, run=run)
+    monkeypatch.setattr(queries, "analysis_input", read_votes)
+    assert drawn.votes == before + 1  # the late vote came after the votes were read
+    later = AnalysisRun.objects.exclude(pk=run.pk).get()
+    assert later.status == "queued"
+    assert services.run_analysis(conversation=conversation, run=later).votes == before + 2
+
+
 def progress_url(conversation, seen=None):
     suffix = f"?seen={seen}" if seen else ""
     return f"/deliberation/{conversation.code}/results/progress/{suffix}"

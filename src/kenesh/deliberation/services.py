@@ -304,18 +304,25 @@ def _vote_time(participant: Participant) -> datetime.datetime:
     return day_of(now) if _is_pseudonymous(participant) else now
 
 
+@transaction.atomic
 def schedule_analysis(conversation: Conversation) -> AnalysisRun | None:
     """Ask for the map to be redrawn shortly, once for a burst of votes: the first vote
-    of a burst queues a run ANALYSIS_DELAY later; the votes after it join that run."""
+    of a burst queues a run ANALYSIS_DELAY later; the votes after it join that run.
+
+    The request mark is read fresh and locked until the vote commits, and a run clears it
+    before it reads the votes (``run_analysis``): so a vote either commits before a run
+    reads the votes, or finds the mark cleared and queues the next run. None is left out
+    of every map, however the vote and a run interleave."""
     now = timezone.now()
-    pending = conversation.analysis_requested_at
-    if pending is not None and now - pending < ANALYSIS_PATIENCE:
-        return None
-    updated = Conversation.objects.filter(pk=conversation.pk, analysis_requested_at=pending).update(
-        analysis_requested_at=now
+    pending = (
+        Conversation.objects.select_for_update()
+        .filter(pk=conversation.pk)
+        .values_list("analysis_requested_at", flat=True)
+        .get()
     )
-    if not updated:
-        return None  # another request got there first
+    if pending is not None and now - pending < ANALYSIS_PATIENCE:
+        return None  # a run is queued and has not started: it will read this vote
+    Conversation.objects.filter(pk=conversation.pk).update(analysis_requested_at=now)
     conversation.analysis_requested_at = now
     run = AnalysisRun.objects.create(
         conversation=conversation, reason=AnalysisRun.Reason.VOTES, requested_at=now
@@ -395,6 +402,8 @@ def run_analysis(
         AnalysisRun.objects.filter(pk=run.pk).update(
             status=AnalysisRun.Status.RUNNING, started_at=timezone.now()
         )
+    # Before the votes are read: a vote from now on queues the next run (schedule_analysis).
+    Conversation.objects.filter(pk=conversation.pk).update(analysis_requested_at=None)
     try:
         rows, attributes, excluded = analysis_input(conversation)
         participants = len({p for p, _s, _v in rows})
@@ -423,11 +432,9 @@ def run_analysis(
     except Exception as error:
         if run is not None:
             _finish(run, AnalysisRun.Status.FAILED, message=f"{type(error).__name__}: {error}")
-        Conversation.objects.filter(pk=conversation.pk).update(analysis_requested_at=None)
         raise
     if run is not None:
         _finish(run, AnalysisRun.Status.DONE, analysis=analysis)
-    Conversation.objects.filter(pk=conversation.pk).update(analysis_requested_at=None)
     return analysis
 
 
