@@ -422,6 +422,72 @@ SENTENCES = {
         _("%(actor)s recorded the outcome (%(substantiation)s)."),
         {"substantiation": "influence.outcome.substantiation"},
     ),
+    # monitoring
+    "monitoring.phase.created": (_("%(actor)s opened the phase."), {}),
+    "monitoring.phase.changed": (_("%(actor)s changed the phase: %(fields)s."), {}),
+    "monitoring.statement.created": (
+        _("%(actor)s added a change statement to the theory of change."),
+        {},
+    ),
+    "monitoring.statement.changed": (
+        _("%(actor)s changed the change statement: %(fields)s."),
+        {},
+    ),
+    "monitoring.assumption.created": (_("%(actor)s added the assumption."), {}),
+    "monitoring.assumption.changed": (_("%(actor)s changed the assumption: %(fields)s."), {}),
+    "monitoring.evidence.added": (
+        _("%(actor)s added evidence (%(source)s): %(stance)s."),
+        {
+            "stance": "monitoring.assumptionevidence.stance",
+            "source": "monitoring.assumptionevidence",
+        },
+    ),
+    "monitoring.evidence.changed": (
+        _("%(actor)s changed the evidence for an assumption: %(fields)s."),
+        {},
+    ),
+    "monitoring.result.created": (
+        _("%(actor)s added the result (%(level)s) to the results framework."),
+        {"level": "monitoring.resultnode.level"},
+    ),
+    "monitoring.result.changed": (_("%(actor)s changed the result: %(fields)s."), {}),
+    "monitoring.indicator.created": (
+        _("%(actor)s added the indicator (%(kind)s)."),
+        {"kind": "monitoring.indicator.kind"},
+    ),
+    "monitoring.indicator.changed": (_("%(actor)s changed the indicator: %(fields)s."), {}),
+    "monitoring.period.created": (
+        _("%(actor)s added the reporting period (%(kind)s)."),
+        {"kind": "monitoring.period.kind"},
+    ),
+    "monitoring.period.changed": (
+        _("%(actor)s changed the reporting period: %(fields)s."),
+        {},
+    ),
+    "monitoring.target.set": (_("%(actor)s set the target at %(value)s."), {}),
+    "monitoring.target.changed": (_("%(actor)s changed the target to %(value)s."), {}),
+    "monitoring.value.entered": (
+        _("%(actor)s entered the value %(value)s, awaiting approval."),
+        {},
+    ),
+    "monitoring.value.changed": (
+        _("%(actor)s changed the entered value (%(fields)s); it awaits approval again."),
+        {},
+    ),
+    "monitoring.value.approved": (_("%(actor)s approved the entered value %(value)s."), {}),
+    "monitoring.report.created": (_("%(actor)s started the report."), {}),
+    "monitoring.report.changed": (_("%(actor)s changed the report: %(fields)s."), {}),
+    "monitoring.report.sharing_set": (
+        _(
+            "%(actor)s chose what the report shares with the donor (for the donor: "
+            "%(for_donor)s; disaggregations shared: %(shared)s)."
+        ),
+        {},
+    ),
+    "monitoring.report.submitted": (
+        _("%(actor)s submitted the report, freezing %(indicators)s indicator values."),
+        {},
+    ),
 }
 
 for _action, (_template, _choices) in SENTENCES.items():
