@@ -338,7 +338,7 @@ def scenario_worker(ctx, logs: Path) -> tuple[bool, int]:
     if requeued_at:
         say(f"   requeued {requeued_at - killed_at:.1f} s after the kill (stale after "
             f"{STALE_SECONDS} s; the new worker looks for abandoned tasks when it starts and "
-            "every 30 s)")  # fmt: skip
+            "at every heartbeat)")  # fmt: skip
     else:
         say("   never requeued")
     if done_at:
