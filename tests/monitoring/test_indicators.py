@@ -526,3 +526,21 @@ def test_indicator_queries_do_not_grow_with_the_records(db):
     assert value("experts-convened").total == 30
     assert value("papers-across-generations").total == 30
     assert value("skills-growth").total == pytest.approx(2)
+
+
+@pytest.mark.django_db
+def test_every_indicator_computes_in_russian_as_in_english():
+    """Dimensions are keyed by their key, not their translated label (a Russian reader
+    once got a KeyError)."""
+    import datetime
+
+    from django.utils import translation
+
+    from kenesh.monitoring import indicators
+
+    start, end = datetime.date(2023, 1, 1), datetime.date(2023, 12, 31)
+    for key in indicators.REGISTRY:
+        english = indicators.compute(key, start, end)
+        with translation.override("ru"):
+            russian = indicators.compute(key, start, end)
+        assert russian.total == english.total, key

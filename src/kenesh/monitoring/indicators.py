@@ -23,7 +23,7 @@ What counts, everywhere:
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import CharField, Count, Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, NullIf
@@ -78,7 +78,9 @@ class InvalidWindow(ValueError):
 @dataclass(frozen=True)
 class Dimension:
     key: str
-    label: object
+    # A lazy translation: equal and hashed by key alone, so a dimension is the same
+    # whichever language is active when it is looked up.
+    label: object = field(compare=False)
     exclusive: bool = True
 
 
