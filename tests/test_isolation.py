@@ -426,6 +426,32 @@ NOT_DIALOGUE_OBJECTS = {
     "mentoring:review": "an application (below)",
     "mentoring:application-file": "an application (below)",
     "mentoring:mentorship": "a mentorship",
+    # Monitoring holds aggregates, never a dialogue's own records: isolation there is the
+    # permission matrix's and tests/monitoring's.
+    "monitoring:phase": "a programme phase (staff; donors through shared reports)",
+    "monitoring:phase-edit": "a programme phase (staff; donors through shared reports)",
+    "monitoring:statement-create": "a programme phase (staff; donors through shared reports)",
+    "monitoring:node-create": "a programme phase (staff; donors through shared reports)",
+    "monitoring:indicator-create": "a programme phase (staff; donors through shared reports)",
+    "monitoring:period-create": "a programme phase (staff; donors through shared reports)",
+    "monitoring:report-create": "a programme phase (staff; donors through shared reports)",
+    "monitoring:export": "a programme phase (staff; donors through shared reports)",
+    "monitoring:iati": "a programme phase (staff; donors through shared reports)",
+    "monitoring:statement-edit": "a phase's record (staff only)",
+    "monitoring:assumption-create": "a phase's record (staff only)",
+    "monitoring:evidence-create": "a phase's record (staff only)",
+    "monitoring:node-edit": "a phase's record (staff only)",
+    "monitoring:indicator": "a phase's record (staff only)",
+    "monitoring:indicator-edit": "a phase's record (staff only)",
+    "monitoring:period-edit": "a phase's record (staff only)",
+    "monitoring:targets": "a phase's record (staff only)",
+    "monitoring:value-enter": "a phase's record (staff only)",
+    "monitoring:value-approve": "a phase's record (staff only)",
+    "monitoring:report": "a report (staff; donors their shared ones)",
+    "monitoring:report-edit": "a report (staff; donors their shared ones)",
+    "monitoring:report-submit": "a report (staff; donors their shared ones)",
+    "monitoring:report-render": "a report (staff; donors their shared ones)",
+    "monitoring:report-download": "a report (staff; donors their shared ones)",
 }
 
 

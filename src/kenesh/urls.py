@@ -13,6 +13,7 @@ urlpatterns = [
     path("papers/", include("kenesh.papers.urls")),
     path("influence/", include("kenesh.influence.urls")),
     path("mentoring/", include("kenesh.mentoring.urls")),
+    path("monitoring/", include("kenesh.monitoring.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

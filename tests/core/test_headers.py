@@ -38,7 +38,10 @@ JAVASCRIPT_URL = re.compile(r"""=\s*["']?\s*javascript:""", re.IGNORECASE)
 
 # The paper's print layout is never sent to a browser: papers.views._print_html renders it
 # to a string that only WeasyPrint reads (to make the PDF), so its <style> meets no CSP.
-PDF_ONLY = {"papers/templates/papers/paper_print.html"}
+PDF_ONLY = {
+    "papers/templates/papers/paper_print.html",
+    "monitoring/templates/monitoring/report_print.html",
+}
 
 
 def inline_code(html: str, allow_style_tag: bool = False) -> list[str]:
@@ -73,6 +76,19 @@ def test_the_print_layout_with_its_style_goes_only_to_the_pdf():
     assert "render_to_string(" in body and "paper_print.html" in body
     assert views.count("_print_html(") == 2  # its definition and the PDF view's call
     assert "HTML(\n        string=_print_html(" in views
+
+
+def test_the_report_print_layout_goes_only_to_the_pdf():
+    """Monitoring's print layout, like the paper's, is rendered to a string for WeasyPrint
+    only; no view returns it."""
+    uses = [
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if "report_print.html" in path.read_text()
+    ]
+    assert uses == ["monitoring/outputs.py"]
+    outputs = (PACKAGE / "monitoring" / "outputs.py").read_text()
+    assert "render_to_string(" in outputs and "HttpResponse" not in outputs
 
 
 def test_the_spam_trap_is_hidden_by_the_stylesheet():

@@ -488,6 +488,18 @@ SENTENCES = {
         _("%(actor)s submitted the report, freezing %(indicators)s indicator values."),
         {},
     ),
+    "monitoring.report.render_requested": (
+        _("%(actor)s asked for the report as a file (format: %(format)s)."),
+        {},
+    ),
+    "monitoring.report.downloaded": (
+        _("%(actor)s downloaded the report (format: %(format)s)."),
+        {},
+    ),
+    "monitoring.phase.exported": (
+        _("%(actor)s exported the phase's indicator values (format: %(format)s)."),
+        {},
+    ),
 }
 
 for _action, (_template, _choices) in SENTENCES.items():

@@ -21,6 +21,7 @@ from kenesh.demo import names
 from kenesh.demo.convenings import load_convenings
 from kenesh.demo.deliberation import draft_from_common_ground, load_deliberation
 from kenesh.demo.mentoring import load_mentoring
+from kenesh.demo.monitoring import load_monitoring
 from kenesh.demo.papers import load_papers
 from kenesh.people.models import (
     Gender,
@@ -136,6 +137,8 @@ def load_demo(*, scale: int = 1, seed: int = 2022, progress=_quiet) -> DemoResul
     draft_from_common_ground(by=User.objects.get(username="staff"))
     progress("young experts: the open call, reviews, selection and mentoring")
     load_mentoring(rng, people[:per_copy])
+    progress("monitoring: phase III, theory of change, indicators, periods and reports")
+    load_monitoring(scale=scale)
     set_setting(
         "demo",
         {"seed": seed, "scale": scale, "loaded_at": timezone.now().isoformat()},

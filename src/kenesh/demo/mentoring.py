@@ -51,6 +51,17 @@ QUOTES = [
     ),
 ]
 
+# When each stage of the assessments was recorded (the first, midway, at the end).
+ASSESSED_ON = {
+    "pre": datetime.date(2022, 9, 15),
+    "mid": datetime.date(2023, 3, 15),
+    "post": datetime.date(2024, 5, 27),
+}
+
+
+def _at(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(12), datetime.UTC)
+
 
 def load_mentoring(rng: random.Random, people) -> None:
     """Add the demo call and the cohort cycle for the first copy of the roster."""
@@ -120,6 +131,9 @@ def load_mentoring(rng: random.Random, people) -> None:
         call=call, by=reviewers[0] if reviewers else None, reasons={}, quotas=[]
     )
     decision.chosen.set(chosen)
+    # Date the decision as the programme took it (the field defaults to the load time),
+    # so that reports on phase III count the cohort.
+    CohortDecision.objects.filter(pk=decision.pk).update(at=_at(datetime.date(2022, 8, 15)))
     Application.objects.filter(call=call).update(status=ApplicationStatus.NOT_SELECTED)
     Application.objects.filter(pk__in=[a.pk for a in chosen]).update(
         status=ApplicationStatus.SELECTED
@@ -177,7 +191,7 @@ def load_mentoring(rng: random.Random, people) -> None:
         }
         for stage, gain in (("pre", 0), ("mid", 1), ("post", 2)):
             for assessor, bias in (("self", 0), ("mentor", -1 if stage == "pre" else 0)):
-                Assessment.objects.create(
+                assessment = Assessment.objects.create(
                     mentorship=mentorship,
                     stage=stage,
                     assessor=assessor,
@@ -186,6 +200,10 @@ def load_mentoring(rng: random.Random, people) -> None:
                         key: max(1, min(5, value + gain + bias + (rng.random() < 0.3)))
                         for key, value in base.items()
                     },
+                )
+                # Recorded when the cycle reached that stage, not at load time.
+                Assessment.objects.filter(pk=assessment.pk).update(
+                    created_at=_at(ASSESSED_ON[stage] + datetime.timedelta(days=i))
                 )
     for (quote, attribution), person in zip(
         QUOTES, [p for p in emergent if p.country in {"TJ", "KG"}][:2], strict=False

@@ -1,6 +1,7 @@
 """Reads of monitoring: an indicator's value in a period, the values of a phase, a
 submitted report's frozen values as measures, and where today's values differ."""
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,6 +17,8 @@ from kenesh.monitoring.models import (
     Report,
     ReportValue,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _restricted(measure: Measure, dimensions) -> Measure:
@@ -54,7 +57,14 @@ def value_of(indicator: Indicator, period: Period) -> Measure | None:
     query over the period's days, with the indicator's disaggregations; for an entered
     one, the approved value, else None (an unapproved value does not count)."""
     if indicator.kind == IndicatorKind.COMPUTED:
-        measure = indicators.compute(indicator.query_key, period.starts_on, period.ends_on)
+        try:
+            measure = indicators.compute(indicator.query_key, period.starts_on, period.ends_on)
+        except indicators.UnknownIndicator:
+            # Saved against a query a later release no longer has: no value, rather than
+            # no dashboard, report or export at all. The indicator's page names the query.
+            logger.warning("Indicator %s is bound to the unknown query %r.", indicator.code,
+                           indicator.query_key[:100])  # fmt: skip
+            return None
         return _restricted(measure, indicator.disaggregations)
     entry = EnteredValue.objects.filter(
         indicator=indicator, period=period, approved_at__isnull=False

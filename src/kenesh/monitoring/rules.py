@@ -12,7 +12,17 @@ from django.shortcuts import get_object_or_404
 
 from kenesh.access.predicates import is_observer, is_staff
 from kenesh.monitoring.arithmetic import Audience, Measure, Shown, shown_to
-from kenesh.monitoring.models import Indicator, Phase, Report, ReportValue
+from kenesh.monitoring.models import (
+    Assumption,
+    ChangeStatement,
+    EnteredValue,
+    Indicator,
+    Period,
+    Phase,
+    Report,
+    ReportValue,
+    ResultNode,
+)
 
 rules.add_perm("monitoring.manage", is_staff)
 rules.add_perm("monitoring.view_monitoring", is_staff)
@@ -98,3 +108,53 @@ def report_values_for(user, report: Report):
     if not Report.objects.visible_to(user).filter(pk=report.pk).exists():
         return ReportValue.objects.none()
     return ReportValue.objects.filter(report=report)
+
+
+# --- the records staff edit under a phase: a record of a phase the user may not know of is
+# a 404; changing it is staff's, 403 otherwise.
+
+
+def _fetch(user, queryset, code, *, to: str):
+    if to not in {"view", "edit"}:
+        raise ValueError(to)
+    thing = get_object_or_404(queryset, code=code)
+    if to == "edit" and not can_edit_monitoring(user):
+        raise PermissionDenied
+    return thing
+
+
+def _phases(user):
+    return Phase.objects.visible_to(user).values("pk")
+
+
+def get_statement_for(user, code, *, to="view") -> ChangeStatement:
+    statements = ChangeStatement.objects.filter(phase__in=_phases(user)).select_related("phase")
+    return _fetch(user, statements, code, to=to)
+
+
+def get_assumption_for(user, code, *, to="view") -> Assumption:
+    assumptions = Assumption.objects.filter(statement__phase__in=_phases(user)).select_related(
+        "statement__phase"
+    )
+    return _fetch(user, assumptions, code, to=to)
+
+
+def get_node_for(user, code, *, to="view") -> ResultNode:
+    nodes = ResultNode.objects.filter(phase__in=_phases(user)).select_related("phase")
+    return _fetch(user, nodes, code, to=to)
+
+
+def get_period_for(user, code, *, to="view") -> Period:
+    periods = Period.objects.filter(phase__in=_phases(user)).select_related("phase")
+    return _fetch(user, periods, code, to=to)
+
+
+def get_entered_value_for(user, code, *, to="view") -> EnteredValue:
+    """A value typed in for an indicator ``user`` may know of. Values awaiting approval
+    and their evidence are staff's: anyone else knows of none."""
+    entries = EnteredValue.objects.filter(
+        indicator__in=Indicator.objects.visible_to(user).values("pk")
+    ).select_related("indicator__node__phase", "period", "entered_by", "approved_by")
+    if not can_edit_monitoring(user):
+        entries = entries.none()
+    return _fetch(user, entries, code, to=to)

@@ -20,6 +20,7 @@ from kenesh.monitoring.models.framework import (
     ResultNode,
     Stance,
 )
+from kenesh.monitoring.models.renders import ReportRender
 from kenesh.monitoring.models.reporting import (
     NARRATIVE,
     EnteredValue,
@@ -50,6 +51,7 @@ __all__ = [
     "PeriodKind",
     "Phase",
     "Report",
+    "ReportRender",
     "ReportStatus",
     "ReportValue",
     "ResultNode",
