@@ -14,6 +14,8 @@ the mentoring cycle exists once, and so do its targets.
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from kenesh.access.models import User
 from kenesh.influence.models import Outcome, Substantiation
 from kenesh.mentoring.models import Assessment, Assessor, Stage, Testimonial
@@ -24,6 +26,8 @@ from kenesh.monitoring.models import (
     IndicatorMeasure,
     Level,
     PeriodKind,
+    Report,
+    ReportValue,
     Stance,
 )
 from kenesh.people.models import Country
@@ -281,6 +285,13 @@ def load_monitoring(*, scale: int = 1) -> None:
         **interim_narrative(_by_ref(phase, interim)),
     )
     services.submit_report(report=report, by=staff)
+    # Dated as it would have been: three weeks after the period closed, not the day the
+    # demo loads (the values were computed from the records all the same).
+    submitted = timezone.make_aware(
+        datetime.datetime.combine(interim.ends_on + datetime.timedelta(days=21), datetime.time(11))
+    )
+    Report.objects.filter(pk=report.pk).update(submitted_at=submitted)
+    ReportValue.objects.filter(report=report).update(computed_at=submitted)
     services.create_report(
         phase=phase,
         period=final,
