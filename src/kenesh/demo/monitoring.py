@@ -41,12 +41,12 @@ EVIDENCE = "https://example.org/fictional-demo/"
 
 THEORY_OF_CHANGE = [
     {
-        "if": "IF regional exchange on prominent security issues in Central Asia captures a "
+        "if": "Regional exchange on prominent security issues in Central Asia captures a "
         "diverse set of views, perspectives and lessons learned from state institutions and "
         "civil society in five countries,",
-        "then": "THEN regional policymaking on shared security challenges becomes more "
+        "then": "Regional policymaking on shared security challenges becomes more "
         "sustainable and effective,",
-        "because": "BECAUSE it is based on local ownership and collaboration across borders.",
+        "because": "It is based on local ownership and collaboration across borders.",
         "assumptions": [
             (
                 "Governments stay open to analysis from a Track 1.5 expert group while "
@@ -68,10 +68,10 @@ THEORY_OF_CHANGE = [
         ],
     },
     {
-        "if": "IF emergent experts are supported through mentorship and experiential "
+        "if": "Emergent experts are supported through mentorship and experiential "
         "learning (simulation exercises, RCWG panels, co-written papers),",
-        "then": "THEN they take a growing and meaningful role in regional policy debate,",
-        "because": "BECAUSE skills and confidence grow with practice and with "
+        "then": "They take a growing and meaningful role in regional policy debate,",
+        "because": "Skills and confidence grow with practice and with "
         "intergenerational exchange, and the next generation of leaders is at the forefront "
         "of the process.",
         "assumptions": [
@@ -87,10 +87,10 @@ THEORY_OF_CHANGE = [
         ],
     },
     {
-        "if": "IF seasoned and emergent experts write policy papers together and brief "
+        "if": "Seasoned and emergent experts write policy papers together and brief "
         "authorities inside and outside the region,",
-        "then": "THEN decision-makers take up the recommendations on high-level platforms,",
-        "because": "BECAUSE the recommendations come from a regional consensus and from "
+        "then": "Decision-makers take up the recommendations on high-level platforms,",
+        "because": "The recommendations come from a regional consensus and from "
         "messengers whom both governments and civil society trust.",
         "assumptions": [
             (
@@ -112,11 +112,11 @@ THEORY_OF_CHANGE = [
         ],
     },
     {
-        "if": "IF Kyrgyz and Tajik experts meet regularly in a closed Track II dialogue "
+        "if": "Kyrgyz and Tajik experts meet regularly in a closed Track II dialogue "
         "after the September 2022 border violence,",
-        "then": "THEN they build a shared analysis and pathways to lasting peace that reach "
+        "then": "They build a shared analysis and pathways to lasting peace that reach "
         "decision-makers on both sides,",
-        "because": "BECAUSE trust across the border grows in confidential, sustained exchange.",
+        "because": "Trust across the border grows in confidential, sustained exchange.",
         "assumptions": [
             (
                 "Both sides keep taking part despite political pressure at home.",
