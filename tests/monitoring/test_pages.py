@@ -403,3 +403,35 @@ def test_an_indicator_bound_to_a_query_no_longer_known_shows_no_value_not_an_err
         assert client.get(url).status_code == 200, url
     export = reverse("monitoring:export", kwargs={"code": world["phase"].code, "fmt": "csv"})
     assert client.get(export).status_code == 200
+
+
+def test_the_page_and_its_files_tell_the_same_stories_under_the_same_consent(world, personas):
+    """One rule chooses the stories and their attribution for the report page and for its
+    PDF and Word files: a name without consent to quotes is in neither."""
+    from kenesh.monitoring import outputs
+
+    world["speaker"].quote_consent_at = None
+    world["speaker"].save(update_fields=["quote_consent_at"])
+    document = outputs.report_document(world["donor"], viewer=personas["staff"], language="en")
+    assert [story.quote for story in document.stories] == ["The group changed how I work."]
+    assert all("Govoryashchaya" not in story.attribution for story in document.stories)
+    page = client_for(personas, "staff").get(urls(world)["donor"]).content.decode()
+    assert all(story.quote in page for story in document.stories)
+
+
+def test_a_typed_value_s_breakdown_reads_in_words_not_keys(world, personas):
+    """A value entered by hand stores only keys ("country": {"KG": 6}); pages show the
+    dimension's and the categories' names in the reader's language."""
+    entry = services.enter_value(
+        indicator=world["entered"], period=world["interim"], value=9,
+        breakdowns={"country": {"KG": 6, "TJ": 3}}, evidence_link="https://example.org/e",
+        by=personas["staff"],
+    )  # fmt: skip
+    services.approve_entered_value(entry=entry, by=personas["administrator"])
+    url = reverse("monitoring:indicator", kwargs={"code": world["entered"].code})
+    client = client_for(personas, "staff")
+    page = client.get(url).content.decode()
+    assert "Kyrgyzstan" in page and "Tajikistan" in page
+    assert "«country»" not in page and ">KG<" not in page
+    client.cookies["django_language"] = "ru"
+    assert "Кыргызстан" in client.get(url).content.decode()

@@ -185,34 +185,6 @@ def _live_lines(phase: Phase, period: Period, viewer, report: Report | None) -> 
     ]
 
 
-def _known_labels():
-    """Names of the shared dimensions and their categories, for values entered by hand
-    (which store only the keys)."""
-    from kenesh.monitoring import indicators
-    from kenesh.people.models import Country, Gender, Sector, Track
-
-    return {
-        "country": (indicators.COUNTRY.label, dict(Country.choices)),
-        "gender": (indicators.GENDER.label, dict(Gender.choices)),
-        "generation": (indicators.GENERATION.label, dict(Track.choices)),
-        "sector": (indicators.SECTOR.label, dict(Sector.choices)),
-    }
-
-
-def _label_of(dimension: str, label) -> str:
-    known = _known_labels().get(dimension)
-    if known is not None and str(label) == dimension:
-        return str(known[0])
-    return str(label)
-
-
-def _cell_label(dimension: str, key, label) -> str:
-    known = _known_labels().get(dimension)
-    if known is not None and str(label) == str(key) and key in known[1]:
-        return str(known[1][key])
-    return str(label)
-
-
 def _indicator_row(line: Line, note: str = "") -> IndicatorRow:
     shown = line.shown
     actual = None if shown is None else shown.total
@@ -231,13 +203,8 @@ def _indicator_row(line: Line, note: str = "") -> IndicatorRow:
         if shown is None
         else tuple(
             Disaggregation(
-                _label_of(b.dimension, b.label),
-                tuple(
-                    DisaggregationRow(
-                        _cell_label(b.dimension, c.key, c.label), c.value, bool(c.hidden)
-                    )
-                    for c in b.cells
-                ),
+                str(b.label),
+                tuple(DisaggregationRow(str(c.label), c.value, bool(c.hidden)) for c in b.cells),
             )
             for b in shown.breakdowns
             if b.cells
@@ -297,37 +264,9 @@ def _paragraphs(text: str) -> tuple[str, ...]:
 
 
 def _stories(report: Report) -> list[Story]:
-    """Testimonials of the period, with their consented attribution: those given in the
-    period, and those of young experts whose mentoring began in it (a testimonial is often
-    recorded after the cycle it tells of). A withdrawn person is never named."""
-    from django.db.models import Exists, OuterRef, Q
-
-    from kenesh.mentoring.models import Attribution, Mentorship, Testimonial
-    from kenesh.people.display import shown_name
-
-    period = report.period
-    mentored = Mentorship.objects.filter(
-        mentee=OuterRef("person"),
-        started_on__gte=period.starts_on,
-        started_on__lte=period.ends_on,
-    )
-    found = (
-        Testimonial.objects.filter(
-            Q(consent_at__date__gte=period.starts_on, consent_at__date__lte=period.ends_on)
-            | Q(Exists(mentored))
-        )
-        .select_related("person")
-        .order_by("consent_at", "pk")
-    )
-    stories = []
-    for t in found:
-        if t.attribution == Attribution.NAME:
-            # No viewer: a file is read outside the platform, so a withdrawn name is hidden.
-            who = shown_name(t.person, None, latin=True)
-        else:
-            who = _("a young expert from %(country)s") % {"country": t.person.get_country_display()}
-        stories.append(Story(t.quote, who))
-    return stories
+    """The period's stories of change (``queries.stories_of``, as on the report page). No
+    viewer: a file is read outside the platform, so a withdrawn person is never named."""
+    return [Story(t.quote, queries.attribution(t, None)) for t in queries.stories_of(report.period)]
 
 
 def _outcomes(report: Report, viewer) -> list[OutcomeItem]:

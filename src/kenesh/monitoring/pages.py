@@ -9,21 +9,18 @@ Who sees what (issue 11, item 4):
 - Members see nothing of monitoring (the permissions refuse them before any read).
 """
 
-import datetime
 import re
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 from xml.sax.saxutils import quoteattr
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from kenesh.access.predicates import is_staff
 from kenesh.influence.models import Outcome, Recommendation
-from kenesh.mentoring.models import Attribution, Testimonial
 from kenesh.monitoring import charts, indicators, queries
 from kenesh.monitoring.arithmetic import Shown, shown_to
 from kenesh.monitoring.document import ChartPoint, ChartSeries
@@ -423,7 +420,7 @@ def _evidence(evidence, user, staff, outcome_pages, reverse) -> tuple[str, str]:
         )
     if source == "testimonial":
         testimonial = evidence.testimonial
-        text = f"“{testimonial.quote[:200]}” — {attribution(testimonial, user)}"
+        text = f"“{testimonial.quote[:200]}” — {queries.attribution(testimonial, user)}"
         url = reverse("mentoring:home") if user.has_perm("mentoring.manage") else ""
         return text, url
     return evidence.link, evidence.link
@@ -454,29 +451,10 @@ def framework(user, phase):
 # --- a report's page --------------------------------------------------------------------------
 
 
-def attribution(testimonial, viewer) -> str:
-    """A testimonial's consented attribution: the name only where the testimonial asks
-    for it and the person consented to quotes with attribution; a withdrawn person's
-    name stays hidden (``shown_name``)."""
-    person = testimonial.person
-    if testimonial.attribution == Attribution.NAME and person.quote_consent_at is not None:
-        return shown_name(person, viewer, latin=True)
-    return _("a young expert from %(country)s") % {"country": person.get_country_display()}
-
-
-def _window(period) -> Q:
-    start = datetime.datetime.combine(period.starts_on, datetime.time.min)
-    end = datetime.datetime.combine(period.ends_on, datetime.time.max)
-    tz = timezone.get_current_timezone()
-    return Q(consent_at__gte=timezone.make_aware(start, tz)) & Q(
-        consent_at__lte=timezone.make_aware(end, tz)
-    )
-
-
 def stories(user, period):
-    """Testimonials given (consented) within the period, with their attribution."""
-    found = Testimonial.objects.filter(_window(period)).select_related("person")
-    return [(t.quote, attribution(t, user)) for t in found.order_by("consent_at", "pk")]
+    """The period's stories of change, with their consented attribution (the rule of
+    ``queries.stories_of``, shared with the files)."""
+    return [(t.quote, queries.attribution(t, user)) for t in queries.stories_of(period)]
 
 
 def outcomes(user, period):

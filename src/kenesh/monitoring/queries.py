@@ -35,20 +35,33 @@ def _number(value):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _known_dimensions() -> dict[str, tuple[object, dict]]:
+    """Names of the dimensions a typed value may be split by, and of their categories:
+    a typed value stores only the keys ("country": {"KG": 4})."""
+    from kenesh.people.models import Country, Gender, Sector, Track
+
+    return {
+        "country": (indicators.COUNTRY.label, dict(Country.choices)),
+        "venue_country": (indicators.VENUE_COUNTRY.label, dict(Country.choices)),
+        "gender": (indicators.GENDER.label, dict(Gender.choices)),
+        "generation": (indicators.GENERATION.label, dict(Track.choices)),
+        "sector": (indicators.SECTOR.label, dict(Sector.choices)),
+    }
+
+
 def _entered_measure(indicator: Indicator, entry: EnteredValue) -> Measure:
-    breakdowns = tuple(
-        Breakdown(
-            dimension,
-            dimension,
-            tuple(
-                Cell(key, key, value)
-                for key, value in (entry.breakdowns.get(dimension) or {}).items()
-            ),
-            exclusive=True,
+    known = _known_dimensions()
+    breakdowns = []
+    for dimension in indicator.disaggregations:
+        if dimension not in entry.breakdowns:
+            continue
+        label, categories = known.get(dimension, (dimension, {}))
+        cells = tuple(
+            Cell(key, categories.get(key, key), value)
+            for key, value in (entry.breakdowns.get(dimension) or {}).items()
         )
-        for dimension in indicator.disaggregations
-        if dimension in entry.breakdowns
-    )
+        breakdowns.append(Breakdown(dimension, label, cells, exclusive=True))
+    breakdowns = tuple(breakdowns)
     return Measure(_number(entry.value), breakdowns, people=indicator.counts_people)
 
 
@@ -191,3 +204,42 @@ def differences(report: Report) -> list[Difference]:
         if not same_total or _cells(frozen_breakdowns(now)) != _cells(row.breakdowns):
             found.append(Difference(row.indicator, row, now))
     return found
+
+
+# --- stories of change ---------------------------------------------------------------------
+
+
+def stories_of(period: Period):
+    """Testimonials that tell of the period: given in it, or of young experts whose
+    mentoring began in it (a testimonial is often recorded after the cycle it tells of).
+    The one rule for the report page and its files."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from kenesh.mentoring.models import Mentorship, Testimonial
+
+    mentored = Mentorship.objects.filter(
+        mentee=OuterRef("person"),
+        started_on__gte=period.starts_on,
+        started_on__lte=period.ends_on,
+    )
+    given = Q(consent_at__date__gte=period.starts_on, consent_at__date__lte=period.ends_on)
+    return (
+        Testimonial.objects.filter(given | Q(Exists(mentored)))
+        .select_related("person")
+        .order_by("consent_at", "pk")
+    )
+
+
+def attribution(testimonial, viewer) -> str:
+    """A testimonial's consented attribution: the name only where the testimonial asks for
+    it and the person consented to quotes with attribution, and never a withdrawn
+    person's (``shown_name``; a file, read outside the platform, passes no viewer)."""
+    from django.utils.translation import gettext as _
+
+    from kenesh.mentoring.models import Attribution
+    from kenesh.people.display import shown_name
+
+    person = testimonial.person
+    if testimonial.attribution == Attribution.NAME and person.quote_consent_at is not None:
+        return shown_name(person, viewer, latin=True)
+    return _("a young expert from %(country)s") % {"country": person.get_country_display()}
