@@ -162,11 +162,7 @@ def _lines_of_report(report: Report, viewer) -> list[Line]:
 
 def _live_lines(phase: Phase, period: Period, viewer, report: Report | None) -> list[Line]:
     indicator_list = list(queries.indicators_of(phase))
-    # Computed in the platform's language: indicators.py keys its dimensions by objects
-    # whose hash follows the active language (a lazy label). Labels are read later, in
-    # the reader's language.
-    with translation.override(settings.LANGUAGE_CODE):
-        values = queries.values_for(phase, period, indicator_list)
+    values = queries.values_for(phase, period, indicator_list)
     targets = {
         t.indicator_id: t.value
         for t in Target.objects.filter(period=period, indicator__in=indicator_list)
@@ -345,22 +341,6 @@ def _local_only_fetcher():
     return URLFetcher(allowed_protocols=("data",), allow_redirects=False, timeout=1)
 
 
-_SVG_ID = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
-_SVG_LABELLED = re.compile(r'aria-labelledby="([^"]*)"')
-
-
-def _inline_svg(data: bytes, prefix: str) -> str:
-    """A chart's SVG for inlining: without its XML declaration, and with its ids (fixed
-    by charts.py, so the same in every chart) made unique to this chart."""
-    text = data.decode("utf-8")
-    text = text[text.index("<svg") :]
-    text = _SVG_ID.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", text)
-    return _SVG_LABELLED.sub(
-        lambda m: 'aria-labelledby="' + " ".join(f"{prefix}-{i}" for i in m.group(1).split()) + '"',
-        text,
-    )
-
-
 def print_html(report: Report, document: ReportDocument) -> str:
     """The print page WeasyPrint lays out: the document, the narrative as sanitised HTML,
     and each chart as inline SVG beside its table."""
@@ -374,7 +354,7 @@ def print_html(report: Report, document: ReportDocument) -> str:
         ]
         chart_list = [
             # Drawn by matplotlib; every text in it is escaped (charts.py).
-            (series, mark_safe(_inline_svg(charts.svg(series, document.labels), f"c{n}")))  # nosec B308 B703
+            (series, mark_safe(charts.inline(charts.svg(series, document.labels), f"c{n}-")))  # nosec B308 B703
             for n, series in enumerate(document.series)
         ]
         return render_to_string(

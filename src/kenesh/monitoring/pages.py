@@ -9,13 +9,10 @@ Who sees what (issue 11, item 4):
 - Members see nothing of monitoring (the permissions refuse them before any read).
 """
 
-import re
 from dataclasses import dataclass, field, replace
 from itertools import groupby
-from xml.sax.saxutils import quoteattr
 
-from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -38,40 +35,12 @@ from kenesh.people.display import shown_name
 
 # --- charts -------------------------------------------------------------------------------
 
-_STYLE = re.compile(r'\sstyle="([^"]*)"')
-_ID = re.compile(r'\sid="([^"]+)"')
-
-
-def _attributes(match) -> str:
-    """``style="fill: #fff; stroke-width: 0.8"`` as SVG presentation attributes, which
-    the Content-Security-Policy allows where inline styles are refused."""
-    parts = []
-    for declaration in match.group(1).split(";"):
-        name, _sep, value = declaration.partition(":")
-        name, value = name.strip(), value.strip()
-        if re.fullmatch(r"[a-z-]+", name) and value:
-            parts.append(f" {name}={quoteattr(value)}")
-    return "".join(parts)
-
 
 def inline_svg(document: bytes, prefix: str) -> str:
-    """A chart from ``charts.svg`` ready to sit inside a page: no XML prolog, no
-    ``<style>`` and no ``style=""`` (the page's CSP forbids both), and every id prefixed
-    with ``prefix`` so that several charts on one page never share one."""
-    text = document.decode("utf-8")
-    text = text[text.index("<svg") :]
-    text = re.sub(r"\s*<style[^>]*>.*?</style>", "", text, flags=re.S)
-    text = re.sub(r"<defs>\s*</defs>", "", text, count=1)
-    text = _STYLE.sub(_attributes, text)
-    ids = sorted(set(_ID.findall(text)), key=len, reverse=True)
-    for name in ids:
-        text = re.sub(r'(?<=["#\s])' + re.escape(name) + r'(?=["\)\s])', prefix + name, text)
-    text = text.replace(
-        "<svg ", '<svg class="chart-svg" stroke-linejoin="round" stroke-linecap="butt" ', 1
-    )
+    """A chart from ``charts.svg`` ready to sit inside a page (``charts.inline``)."""
     # Drawn by matplotlib, every text in it escaped (charts.py); the permission matrix's
     # markup proof puts script into every indicator name and finds none raw here.
-    return mark_safe(text)  # nosec B308 B703
+    return mark_safe(charts.inline(document, prefix))  # nosec B308 B703
 
 
 def chart_labels() -> dict[str, str]:
@@ -148,14 +117,6 @@ def draw(line: Line, prefix: str) -> str:
     return inline_svg(charts.svg(series, chart_labels()), prefix)
 
 
-def _platform_language():
-    """Compute in the platform's language. ``indicators`` keys a table by dimensions
-    whose lazy labels hash by their translation, so a computation in another language
-    fails to find them; the labels stay lazy and are still shown in the reader's
-    language. Remove once the registry keys by ``Dimension.key``."""
-    return translation.override(settings.LANGUAGE_CODE)
-
-
 def _live_values(phase, periods, indicator_list) -> dict[tuple[int, int], object]:
     """Today's value of every indicator in every period, by (indicator id, period id).
     Computed indicators that share a query and disaggregations are computed once per
@@ -172,8 +133,7 @@ def _live_values(phase, periods, indicator_list) -> dict[tuple[int, int], object
             representatives.append(indicator)
     values = {}
     for period in periods:
-        with _platform_language():
-            found = queries.values_for(phase, period, representatives)
+        found = queries.values_for(phase, period, representatives)
         for indicator in representatives:
             measure = found[indicator.pk]
             if indicator.is_computed:
@@ -522,8 +482,7 @@ def report_page(user, report: Report) -> dict:
     _earlier(user, report, lines)
     drifts = []
     if report.is_submitted:
-        with _platform_language():
-            found = queries.differences(report)
+        found = queries.differences(report)
         for difference in found:
             today = None if difference.today is None else shown_for(user, report, difference.today)
             drifts.append(
