@@ -31,11 +31,13 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Value
 from django.db.models.functions import Cast, Concat
 from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kenesh.access.models import User
+from kenesh.core.testing import matrix
+from kenesh.core.testing.matrix import url_patterns
 
 ANON, ADMIN, STAFF, MENTOR, EXPERT, YOUNG, DONOR = (
     "anonymous", "admin", "staff", "mentor", "expert", "young", "donor",
@@ -283,17 +285,8 @@ CASES = [
 
 
 def url_names():
-    def walk(patterns, namespaces=()):
-        for entry in patterns:
-            if isinstance(entry, URLResolver):
-                if entry.namespace == "admin":
-                    continue
-                inner = (*namespaces, entry.namespace) if entry.namespace else namespaces
-                yield from walk(entry.url_patterns, inner)
-            elif isinstance(entry, URLPattern):
-                yield ":".join(namespaces) + ":" + entry.name
-
-    return set(walk(get_resolver().url_patterns))
+    # Patterns outside any namespace are written ":name" in CASES.
+    return {name if ":" in name else ":" + name for name, _kwargs in url_patterns()}
 
 
 def test_every_url_has_a_row_in_the_matrix():
@@ -563,29 +556,16 @@ def test_every_page_as_every_role(world, role):
     assert not problems, f"as {role}:\n" + "\n".join(problems)
 
 
-# Tables a GET may touch: the session itself and its bookkeeping.
-SESSION_TABLES = {
-    "sessions.session",
-    "access.usersession",
-    "axes.accessattempt",
-    "axes.accesslog",
-    "axes.accessfailurelog",
-    "otp_static.staticdevice",
-    "core.auditentry",
-}
+# Tables a GET may touch: the session itself and its bookkeeping, and the audit log
+# (only for reads that are recorded, below).
+SESSION_TABLES = matrix.SESSION_TABLES | {"core.auditentry"}
 # Reading some things is itself recorded (exports, an applicant's files): the only
 # audit entries a GET may add.
 READS_RECORDED = (".exported", ".viewed", ".downloaded", ".opened", ".file_opened")
 
 
 def row_counts() -> dict[str, int]:
-    from django.apps import apps
-
-    return {
-        model._meta.label_lower: model.objects.count()
-        for model in apps.get_models()
-        if model._meta.label_lower not in SESSION_TABLES and model._meta.managed
-    }
+    return matrix.row_counts(ignore=SESSION_TABLES)
 
 
 @pytest.mark.django_db

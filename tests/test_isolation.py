@@ -26,31 +26,21 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from kenesh.access.models import Role, User
+from kenesh.core.testing.matrix import row_counts, url_patterns
 from tests.convenings.factories import ConveningFactory, ParticipationFactory, SessionFactory
 from tests.factories import PersonFactory
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 OPENS, REFUSED = "opens", "refused"
 PARTICIPANT, FACILITATOR = "participant", "facilitator"
-
-# Tables a request may touch whatever it asks: the session and its bookkeeping.
-SESSION_TABLES = {
-    "sessions.session",
-    "access.usersession",
-    "axes.accessattempt",
-    "axes.accesslog",
-    "axes.accessfailurelog",
-    "otp_static.staticdevice",
-}
 
 
 # -- The world ---------------------------------------------------------------------------
@@ -320,31 +310,6 @@ def body_of(response) -> str:
         # request_finished, which closes the database connection in the test's middle).
         return b"".join(response.streaming_content).decode("utf-8", "replace")
     return response.content.decode("utf-8", "replace")
-
-
-def row_counts() -> dict[str, int]:
-    return {
-        model._meta.label_lower: model.objects.count()
-        for model in apps.get_models()
-        if model._meta.label_lower not in SESSION_TABLES and model._meta.managed
-    }
-
-
-def url_patterns():
-    """(name, kwarg names) of every URL pattern outside the admin."""
-
-    def walk(patterns, namespaces=()):
-        for entry in patterns:
-            if isinstance(entry, URLResolver):
-                if entry.namespace == "admin":
-                    continue
-                inner = (*namespaces, entry.namespace) if entry.namespace else namespaces
-                yield from walk(entry.url_patterns, inner)
-            elif isinstance(entry, URLPattern):
-                name = ":".join((*namespaces, entry.name)) if namespaces else entry.name
-                yield name, frozenset(entry.pattern.regex.groupindex)
-
-    return sorted(set(walk(get_resolver().url_patterns)))
 
 
 # -- Which dialogue object each code names, and what a dialogue's own people get -------
