@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "kenesh.papers",
     "kenesh.influence",
     "kenesh.mentoring",
+    "kenesh.notifications",
     "kenesh.monitoring",
     "kenesh.demo",
     "kenesh.core.admin_config.KeneshAdminConfig",
@@ -109,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "kenesh.core.context_processors.platform",
+                "kenesh.notifications.context_processors.unread",
             ],
         },
     },
@@ -185,10 +188,24 @@ CACHES = {
     )
 }
 
-EMAIL_BACKEND = os.environ.get(
-    "KENESH_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+# Mail: KENESH_EMAIL_URL names an SMTP server (smtp://user:password@host:587/?tls=True,
+# or smtps:// for implicit TLS); without it, KENESH_EMAIL_BACKEND, else every message is
+# written as a file under <data dir>/mail (the demo's outbox), readable by its owner only.
+if os.environ.get("KENESH_EMAIL_URL"):
+    globals().update(dj_email_url.parse(os.environ["KENESH_EMAIL_URL"]))
+else:
+    EMAIL_BACKEND = os.environ.get(
+        "KENESH_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+    )
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("KENESH_FROM_EMAIL", "kenesh@localhost")
+# Seconds an SMTP server may take to answer before the attempt counts as failed (and is
+# tried again later).
+EMAIL_TIMEOUT = int(os.environ.get("KENESH_EMAIL_TIMEOUT", "20"))
+# Where the platform is reached, for links in mail sent from background work.
+KENESH_SITE_URL = os.environ.get("KENESH_SITE_URL", "http://127.0.0.1:8000")
+# The programme's name at the head of every mail, until staff set one.
+KENESH_PROGRAMME_NAME = os.environ.get("KENESH_PROGRAMME_NAME", "Kenesh")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("KENESH_SECURE_COOKIES")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("influence/", include("kenesh.influence.urls")),
     path("mentoring/", include("kenesh.mentoring.urls")),
     path("monitoring/", include("kenesh.monitoring.urls")),
+    path("notifications/", include("kenesh.notifications.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -309,6 +309,18 @@ SENTENCES = {
         _("%(actor)s divided the participants into teams (sizes: %(sizes)s)."),
         {},
     ),
+    "notifications.message.retried": (
+        _("%(actor)s queued a failed message to be sent again."),
+        {},
+    ),
+    "notifications.delivery.saved": (
+        _("%(actor)s chose how messages reach them."),
+        {},
+    ),
+    "notifications.delivery.unsubscribed": (
+        _("%(actor)s stopped one kind of message from a link in a mail: %(kind)s."),
+        {"kind": "notifications.message.kind"},
+    ),
     "convenings.calendar_feed.opened": (_("%(actor)s opened a personal calendar feed."), {}),
     "convenings.calendar_feed.revoked": (
         _("%(actor)s revoked their personal calendar feed."),

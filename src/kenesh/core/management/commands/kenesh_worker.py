@@ -2,9 +2,10 @@
 
 Beside the tasks, a thread of its own writes the worker's heartbeat every few seconds,
 requeues tasks abandoned by dead workers, and ends the worker when the process that
-started it (``kenesh serve``) is gone, so no worker is left orphaned. When the database
-goes away (a restart, a failover), the worker waits for it and goes on, with the task it
-was running queued again, rather than exiting.
+started it (``kenesh serve``) is gone, so no worker is left orphaned. Another thread runs
+the periodic jobs apps register (``core.periodic``: reminders, digests, mail retries).
+When the database goes away (a restart, a failover), the worker waits for it and goes
+on, with the task it was running queued again, rather than exiting.
 """
 
 import contextlib
@@ -17,12 +18,14 @@ from django.db import DatabaseError, close_old_connections, connection, connecti
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from kenesh.core import worker
+from kenesh.core import periodic, worker
 from kenesh.supervisor import die_with_parent
 
 logger = logging.getLogger("kenesh.worker")
 # Seconds between attempts to reach a database that went away.
 RECONNECT_SECONDS = 2
+# Seconds between looks at which periodic jobs are due (each has its own interval).
+PERIODIC_SECONDS = 15
 
 
 class Command(DbWorkerCommand):
@@ -56,6 +59,11 @@ class Command(DbWorkerCommand):
             daemon=True,
         )
         thread.start()
+        periodic_thread = threading.Thread(
+            target=self._run_periodic_jobs, kwargs={"stop": stop}, name="kenesh-periodic",
+            daemon=True,
+        )  # fmt: skip
+        periodic_thread.start()
         try:
             while True:
                 try:
@@ -87,6 +95,18 @@ class Command(DbWorkerCommand):
                 continue
             logger.warning("The database answers again; the worker goes on.")
             return
+
+    def _run_periodic_jobs(self, *, stop):
+        """Reminders, digests and mail retries, from a thread of their own so that a
+        long round of digests never delays the heartbeat."""
+        while not stop.wait(PERIODIC_SECONDS):
+            close_old_connections()
+            try:
+                periodic.run_due()
+            except Exception:  # a busy or absent database: try again next round
+                logger.exception("Periodic jobs could not run; trying again later.")
+            finally:
+                connection.close()
 
     def _keep_beating(self, *, worker_id, started_at, parent_pid, stop):
         while not stop.wait(worker.HEARTBEAT_SECONDS):
