@@ -2,9 +2,7 @@
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +25,8 @@ from kenesh.mentoring.models import (
     Review,
 )
 from kenesh.mentoring.rules import REPLACEMENT_HOURS, assessors_for, replacement_token
+from kenesh.notifications import services as notify
+from kenesh.notifications.models import Kind
 from kenesh.people.models import Language
 from kenesh.people.services import create_person
 
@@ -51,7 +51,13 @@ def _discard_expired_replacements() -> None:
 
 
 def _mail(subject: str, body: str, to: str) -> None:
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to]))
+    """Write to an applicant, who may have no account, in the language they applied in."""
+    notify.send(
+        to=notify.Address(email=to),
+        kind=Kind.APPLICATION,
+        template="notifications/mail/plain",
+        context={"subject": subject, "body": body},
+    )
 
 
 def _fill(target, *, data: dict, cv, writing_sample) -> None:

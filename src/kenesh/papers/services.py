@@ -1,8 +1,6 @@
 """Writes to papers: atomic, with the actor, audited, and the workflow notified by email."""
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.core.mail import send_mail, send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +9,8 @@ from django.utils.translation import gettext as _
 from kenesh.access.predicates import is_staff
 from kenesh.core.audit import log_action
 from kenesh.core.uploads import store_upload
+from kenesh.notifications import services as notify
+from kenesh.notifications.models import Kind
 from kenesh.papers.models import (
     Authorship,
     PaperEvent,
@@ -90,18 +90,26 @@ def save_version(*, paper: PolicyPaper, body: str, base: int, by, note: str = ""
     return version
 
 
-def _notify(paper: PolicyPaper, subject: str, message: str) -> None:
+def _notify(paper: PolicyPaper, *, status: str, note: str) -> None:
+    """Tell the authors and reviewers that ``paper`` moved to ``status``, each in their
+    own language, once per address."""
     people = [a.person for a in paper.authorships.select_related("person__user")]
-    emails = {p.user.email for p in people if p.user_id and p.user.email}
-    emails |= {p.email for p in people if p.email}
-    emails |= {
-        r.reviewer.email for r in paper.reviews.select_related("reviewer") if r.reviewer.email
-    }
-    if emails:
-        send_mass_mail(
-            [(subject, message, settings.DEFAULT_FROM_EMAIL, [email]) for email in sorted(emails)],
-            fail_silently=True,
-        )
+    reviewers = [r.reviewer for r in paper.reviews.select_related("reviewer__person")]
+    seen = set()
+    link = reverse("papers:paper-detail", kwargs={"code": paper.code})
+    for recipient in [*people, *reviewers]:
+        address = reviewer_email(recipient) if hasattr(recipient, "name_latin") else recipient.email
+        if not address or address in seen:
+            continue
+        seen.add(address)
+        notify.send(
+            to=recipient,
+            kind=Kind.PAPER,
+            template="papers/mail/paper_moved",
+            context={"paper": paper, "status": Status(status).label, "note": note,
+                     "link": notify.absolute(link)},
+            url=link,
+        )  # fmt: skip
 
 
 @transaction.atomic
@@ -130,11 +138,7 @@ def move(*, paper: PolicyPaper, action: str, by, note: str = "") -> PolicyPaper:
     paper.save(update_fields=["status", "submitted_at", "published_at"])
     event.save()
     log_action(paper, f"papers.paper.{action}", by=by, data={"from": before, "to": target})
-    subject = _("Kenesh: “%(title)s” is now %(status)s") % {
-        "title": paper.title,
-        "status": Status(target).label.lower(),
-    }
-    transaction.on_commit(lambda: _notify(paper, subject, note or subject))
+    _notify(paper, status=target, note=note)
     return paper
 
 
@@ -144,25 +148,17 @@ def reviewer_email(person) -> str:
 
 
 def _invite_reviewer(paper: PolicyPaper, review: PaperReview, person, site: str) -> None:
-    email = reviewer_email(person)
-    if not email:
+    if not reviewer_email(person):
         return
     path = reverse("papers:paper-review", kwargs={"code": paper.code})
-    link = f"{site.rstrip('/')}{path}?kind={review.kind}"
-    subject = _("Kenesh: please review “%(title)s”") % {"title": paper.title}
-    body = _(
-        "Hello %(name)s,\n\n"
-        "Programme staff ask you to review the policy paper “%(title)s” (%(kind)s). "
-        "You can read the paper now; the review form opens when the review starts:\n"
-        "%(link)s\n\nThank you."
-    ) % {
-        "name": person.name,
-        "kind": review.get_kind_display().lower(),
-        "title": paper.title,
-        "link": link,
-    }
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email], fail_silently=True)
+    link = f"{site.rstrip('/')}{path}?kind={review.kind}" if site else notify.absolute(path)
+    notify.send(
+        to=person,
+        kind=Kind.REVIEW,
+        template="papers/mail/review_request",
+        context={"paper": paper, "review": review, "link": link},
+        key=f"review-request:{paper.code}:{review.kind}:{person.code}",
+        url=f"{path}?kind={review.kind}",
     )
 
 
