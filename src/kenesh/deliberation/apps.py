@@ -7,6 +7,10 @@ class DeliberationConfig(AppConfig):
     verbose_name = _("Deliberation")
 
     def ready(self):
+        from kenesh.deliberation import digest
+        from kenesh.notifications import digests
+
+        digests.register(digest.PART)
         from kenesh.core import personal_data
         from kenesh.deliberation import personal_data as deliberation_data
 

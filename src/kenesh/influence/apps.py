@@ -7,6 +7,10 @@ class InfluenceConfig(AppConfig):
     verbose_name = _("Influence")
 
     def ready(self):
+        from kenesh.influence import digest
+        from kenesh.notifications import digests
+
+        digests.register(digest.PART)
         from kenesh.core import sections
         from kenesh.core.navigation import NavEntry, register
         from kenesh.influence.views import briefing_section

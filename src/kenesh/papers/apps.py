@@ -7,10 +7,18 @@ class PapersConfig(AppConfig):
     verbose_name = _("Policy papers")
 
     def ready(self):
+        from kenesh.notifications import digests
+        from kenesh.papers import digest
+
+        digests.register(digest.PART)
         from kenesh.core import personal_data
         from kenesh.papers import personal_data as papers_data
 
         personal_data.register("papers", title=_("Papers"), export=papers_data.export)
+        from kenesh.core import periodic
+        from kenesh.papers import reminders
+
+        periodic.register("papers.review_reminders", reminders.send_review_reminders, every=3600)
         from kenesh.core.navigation import NavEntry, register
 
         register(
