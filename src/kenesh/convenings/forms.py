@@ -86,7 +86,7 @@ class ConveningForm(UserModelForm):
         fields = [
             "kind", "title", "series", "starts_on", "ends_on", "answer_by", "city", "country",
             "host_country", "online", "confidentiality", "themes", "audience", "audience_scope",
-            "summary", "outputs",
+            "summary", "outputs", "reminder_days",
         ]  # fmt: skip
         widgets = {
             "starts_on": DateInput(),

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kenesh.convenings import assignment
+from kenesh.convenings import assignment, invitations
 from kenesh.convenings.models import (
     CalendarFeed,
     Convening,
@@ -23,6 +23,7 @@ from kenesh.convenings.models import (
 )
 from kenesh.core.audit import log_action
 from kenesh.core.uploads import store_upload
+from kenesh.notifications import links
 
 
 class AlreadyReleased(Exception):
@@ -115,6 +116,7 @@ def invite_people(*, convening: Convening, people, role: str, by) -> list[Partic
         by=by,
         data={"people": [str(p.code) for p in people], "role": role},
     )
+    invitations.send_invitations(created)
     return created
 
 
@@ -298,3 +300,20 @@ def revoke_calendar_feed(*, user) -> int:
     if revoked:
         log_action(user, "convenings.calendar_feed.revoked", by=user, data={"count": revoked})
     return revoked
+
+
+@transaction.atomic
+def answer_by_link(*, link: links.Link) -> tuple[Participation, bool]:
+    """Answer as a signed link from the mail says. Returns the participation and
+    whether this use answered (False: the link was used before, nothing changes).
+    Raises ``links.LinkRefused`` when the invitation is gone, and the service's
+    ``ValidationError`` when answers have closed (the link stays unspent)."""
+    participation = invitations.participation_of(link)
+    if not links.spend(link):
+        return participation, False
+    answer_invitation(
+        participation=participation,
+        accept=link.choice == "accept",
+        by=participation.person.user,
+    )
+    return participation, True

@@ -4,10 +4,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kenesh.access.decorators import public, requires
-from kenesh.convenings import ical, queries, services
+from kenesh.convenings import ical, invitations, poll_queries, queries, services
 from kenesh.convenings.forms import (
     AttendanceForm,
     ConveningForm,
@@ -29,9 +30,11 @@ from kenesh.convenings.rules import (
     get_own_participation,
     get_session_for,
     own_calendar_feed,
+    viewer_participation,
 )
 from kenesh.core import sections
 from kenesh.core.forms import add_service_errors, refusal_status
+from kenesh.notifications import links
 from kenesh.people.filters import RosterFilter
 from kenesh.people.models import Person
 from kenesh.people.queries import DIMENSIONS, SMALL_CELL
@@ -75,6 +78,10 @@ def convening_detail(request, code):
         "attribution": user.has_perm("convenings.see_attribution", convening),
         "can_manage": user.has_perm("convenings.manage"),
         "can_lead": user.has_perm("convenings.lead", convening),
+        # A sent date poll is answered by those holding a place (the poll page says the
+        # rest); "date_poll" is read once, here.
+        "poll_to_answer": viewer_participation(user, convening) is not None
+        and poll_queries.has_sent_poll(convening),
         "composition": queries.composition(
             [convening],
             by=_breakdown(request),
@@ -188,7 +195,23 @@ def convening_invite(request, code):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("%(count)s people were invited.") % {"count": len(invited)})
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s person was invited; the invitation is sent by e-mail.",
+                    "%(count)s people were invited; each invitation is sent by e-mail.",
+                    len(invited),
+                )
+                % {"count": len(invited)},
+            )
+            unreachable = [p.person.name for p in invited if not _email_of(p.person)]
+            if unreachable:
+                messages.warning(
+                    request,
+                    _("No e-mail address is known for %(names)s: they will see the "
+                      "invitation only when they sign in, or tell them another way.")
+                    % {"names": ", ".join(unreachable)},
+                )  # fmt: skip
             return redirect("convenings:participants", code=convening.code)
     return render(
         request,
@@ -196,6 +219,10 @@ def convening_invite(request, code):
         {"convening": convening, "filter": roster, "form": form},
         status=refusal_status(form),
     )
+
+
+def _email_of(person) -> str:
+    return (person.user.email if person.user_id else "") or person.email
 
 
 @requires("convenings.manage")
@@ -338,6 +365,34 @@ def invitation_answer(request, code):
     else:
         messages.success(request, _("Your answer was recorded."))
     return redirect("convenings:my-convenings")
+
+
+@public
+def invitation_link(request, token):
+    """A link from an invitation mail: answer without signing in. GET shows what the
+    link will do and a button; POST does it (a mail scanner that follows links must not
+    answer for the invitee). A link used before says what was answered."""
+    try:
+        link = links.read(token, action=invitations.ANSWER_ACTION)
+        participation = invitations.participation_of(link)
+    except links.LinkRefused as refused:
+        return render(
+            request, "notifications/link_refused.html", {"reason": refused.message}, status=400
+        )
+    context = {"participation": participation, "convening": participation.convening,
+               "choice": link.choice, "used": links.is_spent(link)}  # fmt: skip
+    if request.method == "POST" and not context["used"]:
+        try:
+            services.answer_by_link(link=link)
+        except ValidationError as error:
+            context["error"] = " ".join(error.messages)
+            return render(request, "convenings/invitation_link.html", context, status=409)
+        except links.LinkRefused as refused:
+            return render(request, "notifications/link_refused.html",
+                          {"reason": refused.message}, status=400)  # fmt: skip
+        participation.refresh_from_db()
+        context.update(participation=participation, answered=True, used=True)
+    return render(request, "convenings/invitation_link.html", context)
 
 
 @require_POST
