@@ -103,6 +103,7 @@ def test_every_module_a_contract_names_exists():
 VIEW_MODULES = (
     "views.py",
     "simulation_views.py",
+    "poll_views.py",
     "session_views.py",
     "edit_views.py",
     "file_views.py",

@@ -149,6 +149,15 @@ CASES = [
     c("convenings:invitation-answer", "POST only: the three are invited", conv("future"),
       NOBODY, posts=M),
     c("convenings:document-upload", "", conv("rcwg"), S),
+    c("convenings:poll", "RCWG", conv("rcwg"), S),
+    c("convenings:poll", "Track II", conv("track2"), S, hidden_from=M | {DONOR}),
+    c("convenings:poll-send", "POST only", conv("rcwg"), NOBODY, posts=S),
+    c("convenings:poll-choose", "POST only: no slot named", conv("rcwg"), NOBODY, posts=S),
+    c("convenings:poll-withdraw", "POST only: no slot named", conv("rcwg"), NOBODY, posts=S),
+    c("convenings:poll-answer", "the three are invited; staff to their page", conv("future"),
+      S | M),
+    c("convenings:poll-link", "altered link", lambda w: {"token": "no-such-link"}, NOBODY,
+      posts=EVERYONE),
     c("convenings:scenario-play", "decisions: team members only", conv("simulation"), S | M,
       posts={EXPERT, YOUNG}),
     c("convenings:injects-feed", "", conv("simulation"), S | M),
@@ -281,6 +290,21 @@ CASES = [
     c("monitoring:report-edit", "draft", conv("draft_report"), S),
     c("monitoring:report-edit", "submitted: refused in the form", conv("donor_report"), S),
     c("monitoring:report-submit", "draft", conv("draft_report"), S),
+    # notifications: each user their own; staff the outbox; links from mail for anyone
+    c("notifications:list", "", None, SIGNED_IN, posts=NOBODY),
+    c("notifications:unread", "", None, SIGNED_IN, posts=NOBODY),
+    c("notifications:read", "POST only", None, NOBODY, posts=SIGNED_IN),
+    c("notifications:settings", "", None, SIGNED_IN),
+    c("notifications:unsubscribe", "the young expert's link", lambda w: {
+      "token": w.unsubscribe_token}, EVERYONE),
+    c("notifications:outbox", "", None, S, posts=NOBODY),
+    c("notifications:message", "an invitation", conv("message"), S, posts=NOBODY),
+    c("notifications:message-retry", "POST only: not failed, refused", conv("message"),
+      NOBODY, posts=S),
+    # The link itself is the credential: a valid one shows its invitee the invitation
+    # (tests/convenings/test_invitation_mail.py); an altered one, nothing to anyone.
+    c("convenings:invitation-link", "altered link", lambda w: {
+      "token": w.invitation_token[:-4] + "AAAA"}, NOBODY, posts=EVERYONE),
 ]  # fmt: skip
 
 
@@ -378,6 +402,20 @@ class World:
             .first()
         )
         withdraw_person(person=self.withdrawn, by=User.objects.get(username=STAFF))
+        from kenesh.convenings import invitations
+        from kenesh.convenings.models import Participation
+        from kenesh.notifications import links, services
+        from kenesh.notifications.models import Kind, Message
+
+        self.message = Message.objects.filter(kind=Kind.INVITATION).order_by("pk").first()
+        invitee = Participation.objects.filter(convening=self.future, invitation="invited")
+        link = invitations.answer_links(invitee.select_related("convening", "person").first())
+        self.invitation_token = link["accept"].rstrip("/").rsplit("/", 1)[1]
+        young_user = User.objects.get(username=YOUNG)
+        self.unsubscribe_token = (
+            services.unsubscribe_url(young_user, Kind.REMINDER).rstrip("/").rsplit("/", 1)[1]
+        )
+        assert links.read(self.unsubscribe_token, action="unsubscribe")
 
 
 @pytest.fixture(scope="module")

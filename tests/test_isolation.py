@@ -329,6 +329,11 @@ DIALOGUE_URLS = {
     "convenings:invite": (lambda d: {"code": d.convening.code}, P_F_REFUSED),
     "convenings:participants": (lambda d: {"code": d.convening.code}, P_F_REFUSED),
     "convenings:invitation-answer": (lambda d: {"code": d.convening.code}, P_F_REFUSED),
+    "convenings:poll": (lambda d: {"code": d.convening.code}, P_F_REFUSED),
+    "convenings:poll-send": (lambda d: {"code": d.convening.code}, P_F_REFUSED),
+    "convenings:poll-choose": (lambda d: {"code": d.convening.code}, P_F_REFUSED),
+    "convenings:poll-withdraw": (lambda d: {"code": d.convening.code}, P_F_REFUSED),
+    "convenings:poll-answer": (lambda d: {"code": d.convening.code}, P_F_OPEN),
     "convenings:document-upload": (lambda d: {"code": d.convening.code}, P_F_REFUSED),
     "convenings:document-download": (lambda d: {"code": d.document.code}, P_F_OPEN),
     "convenings:scenario-play": (lambda d: {"code": d.convening.code}, P_F_OPEN),
@@ -366,6 +371,8 @@ DIALOGUE_URLS = {
 # the mentoring half of this module).
 NOT_DIALOGUE_OBJECTS = {
     "access:user-sessions": "a login",
+    "notifications:message": "a message of the outbox (staff only, proved by the matrix)",
+    "notifications:message-retry": "a message of the outbox (staff only, proved by the matrix)",
     "convenings:person-path": "a person (the listed participant's path is checked below)",
     "people:person-detail": "a person (checked below for the listed participant)",
     "people:person-edit": "a person",

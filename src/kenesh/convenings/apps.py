@@ -7,10 +7,19 @@ class ConveningsConfig(AppConfig):
     verbose_name = _("Convenings")
 
     def ready(self):
+        from kenesh.convenings import digest
+        from kenesh.notifications import digests
+
+        digests.register(digest.UPCOMING)
+        digests.register(digest.FOR_STAFF)
         from kenesh.convenings import personal_data as convenings_data
         from kenesh.core import personal_data
 
         personal_data.register("convenings", title=_("Convenings"), export=convenings_data.export)
+        from kenesh.convenings import invitations
+        from kenesh.core import periodic
+
+        periodic.register("convenings.reminders", invitations.send_reminders, every=900)
         from kenesh.core.navigation import NavEntry, register
 
         register(

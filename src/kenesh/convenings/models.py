@@ -33,6 +33,26 @@ class AudienceScope(models.TextChoices):
     OUTSIDE = "outside", _("Outside the region")
 
 
+def reminder_days_of(value: str) -> list[int]:
+    """The days written in a convening's ``reminder_days``, largest first."""
+    return sorted({int(day) for day in value.replace(" ", "").split(",") if day}, reverse=True)
+
+
+def validate_reminder_days(value: str) -> None:
+    try:
+        days = reminder_days_of(value)
+    except ValueError:
+        days = None
+    if days is None or any(not 0 < day <= 60 for day in days) or len(days) > 5:
+        raise ValidationError(
+            _(
+                "Write up to five whole numbers of days from 1 to 60, separated by commas, "
+                "such as 7,1."
+            ),
+            code="reminder_days",
+        )
+
+
 class ConveningQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Convenings ``user`` may know exist: staff all; a closed one only to its
@@ -116,6 +136,17 @@ class Convening(models.Model):
         null=True,
         blank=True,
         help_text=_("Invitees cannot accept or decline after this day."),
+    )
+    reminder_days = models.CharField(
+        _("reminders, days before"),
+        max_length=40,
+        default="7,1",
+        blank=True,
+        validators=[validate_reminder_days],
+        help_text=_(
+            "Days before the first day when those taking part are reminded, separated by "
+            "commas, such as 7,1. Leave empty for no reminders."
+        ),
     )
     audience = models.CharField(
         _("audience"),
@@ -512,3 +543,7 @@ class Decision(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+# Date polls live in their own module; import them so Django registers them with the app.
+from kenesh.convenings.poll_models import DatePoll, Slot, SlotAnswer  # noqa: E402, F401

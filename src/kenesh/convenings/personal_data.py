@@ -7,6 +7,7 @@ so that participant counts and indicators stay correct.
 from django.utils.translation import gettext_lazy as _
 
 from kenesh.convenings.models import Decision, Participation, SessionAssignment
+from kenesh.convenings.poll_models import SlotAnswer
 from kenesh.core.personal_data import Section
 
 
@@ -65,4 +66,28 @@ def export(person) -> list[Section]:
                 [{"text": d.text, "recorded_at": d.recorded_at} for d in decisions],
             )
         )
+    answers = SlotAnswer.objects.filter(participation__person=person).select_related(
+        "slot__poll__convening"
+    )
+    sections.append(
+        Section(
+            "date_poll_answers",
+            _("Answers to date polls"),
+            (
+                ("convening", _("Convening")),
+                ("starts_at", _("Proposed time")),
+                ("answer", _("Answer")),
+                ("answered_at", _("Answered at")),
+            ),
+            [
+                {
+                    "convening": a.slot.poll.convening.title,
+                    "starts_at": a.slot.starts_at,
+                    "answer": a.get_answer_display(),
+                    "answered_at": a.answered_at,
+                }
+                for a in answers.order_by("slot__starts_at")
+            ],
+        )
+    )
     return [section for section in sections if section.rows]

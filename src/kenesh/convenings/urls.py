@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kenesh.convenings import simulation_views, views
+from kenesh.convenings import poll_views, simulation_views, views
 
 app_name = "convenings"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("<uuid:code>/invite/", views.convening_invite, name="invite"),
     path("<uuid:code>/participants/", views.participants_manage, name="participants"),
     path("<uuid:code>/answer/", views.invitation_answer, name="invitation-answer"),
+    path("invitation/<str:token>/", views.invitation_link, name="invitation-link"),
     path("<uuid:code>/documents/new/", views.document_upload, name="document-upload"),
     path("<uuid:code>/simulation/", simulation_views.play, name="scenario-play"),
     path("<uuid:code>/simulation/injects/", simulation_views.injects_feed, name="injects-feed"),
@@ -33,4 +34,12 @@ urlpatterns = [
     ),
     path("<uuid:code>/simulation/teams/", simulation_views.teams, name="scenario-teams"),
     path("<uuid:code>/simulation/debrief/", simulation_views.debrief, name="scenario-debrief"),
+]
+urlpatterns += [
+    path("<uuid:code>/poll/", poll_views.poll, name="poll"),
+    path("<uuid:code>/poll/send/", poll_views.poll_send, name="poll-send"),
+    path("<uuid:code>/poll/choose/", poll_views.poll_choose, name="poll-choose"),
+    path("<uuid:code>/poll/withdraw/", poll_views.poll_withdraw, name="poll-withdraw"),
+    path("<uuid:code>/poll/answer/", poll_views.poll_answer, name="poll-answer"),
+    path("poll/<str:token>/", poll_views.poll_link, name="poll-link"),
 ]

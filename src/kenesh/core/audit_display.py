@@ -321,6 +321,17 @@ SENTENCES = {
         _("%(actor)s stopped one kind of message from a link in a mail: %(kind)s."),
         {"kind": "notifications.message.kind"},
     ),
+    "convenings.date_poll.slots_proposed": (
+        _("%(actor)s proposed times for the convening's date."),
+        {},
+    ),
+    "convenings.date_poll.slot_withdrawn": (_("%(actor)s withdrew a proposed time."), {}),
+    "convenings.date_poll.sent": (_("%(actor)s sent the date poll (%(queued)s mails)."), {}),
+    "convenings.date_poll.answered": (_("%(actor)s answered the date poll."), {}),
+    "convenings.date_poll.slot_chosen": (
+        _("%(actor)s chose a time; the convening's dates moved from %(from)s to %(to)s."),
+        {},
+    ),
     "convenings.calendar_feed.opened": (_("%(actor)s opened a personal calendar feed."), {}),
     "convenings.calendar_feed.revoked": (
         _("%(actor)s revoked their personal calendar feed."),
