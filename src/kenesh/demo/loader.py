@@ -22,6 +22,7 @@ from kenesh.demo.convenings import load_convenings
 from kenesh.demo.deliberation import draft_from_common_ground, load_deliberation
 from kenesh.demo.mentoring import load_mentoring
 from kenesh.demo.monitoring import load_monitoring
+from kenesh.demo.notifications import load_notifications
 from kenesh.demo.papers import load_papers
 from kenesh.people.models import (
     Gender,
@@ -139,6 +140,8 @@ def load_demo(*, scale: int = 1, seed: int = 2022, progress=_quiet) -> DemoResul
     load_mentoring(rng, people[:per_copy])
     progress("monitoring: phase III, theory of change, indicators, periods and reports")
     load_monitoring(scale=scale)
+    progress("messages: the next meeting's invitations and today's digests")
+    load_notifications()
     set_setting(
         "demo",
         {"seed": seed, "scale": scale, "loaded_at": timezone.now().isoformat()},
