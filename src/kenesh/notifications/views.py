@@ -54,10 +54,11 @@ def notice_read(request):
             return HttpResponse(_("Unknown notification."), status=404)
     count = services.mark_read(user=request.user, notices=notices)
     if request.htmx:
+        # The button becomes a status line (read out), and the header's count follows.
         return render(
             request,
-            "notifications/_badge.html",
-            {"unread_notices": queries.unread_count(request.user), "oob": True},
+            "notifications/_marked.html",
+            {"unread_notices": queries.unread_count(request.user)},
         )
     if notices is None:
         messages.success(request, _("All notifications are marked as read."))
