@@ -44,8 +44,8 @@ def _setup_django():
 
 def serve(host: str, port: int, threads: int, *, worker: bool = True) -> None:
     """Serve with waitress; alongside, a supervised worker process runs background tasks
-    (the opinion maps) from the database queue: restarted if it exits, stopped with the
-    server."""
+    (opinion maps, reports, mail and reminders) from the database queue: restarted if it
+    exits, stopped with the server."""
     import atexit
     import signal
 
@@ -64,7 +64,7 @@ def serve(host: str, port: int, threads: int, *, worker: bool = True) -> None:
             name="background worker",
         ).start()  # fmt: skip
         atexit.register(supervisor.stop)
-        print("Background worker started (opinion maps).", flush=True)
+        print("Background worker started (opinion maps, reports, mail, reminders).", flush=True)
 
     def stop(signum, frame):
         # Turn SIGTERM into a normal exit, so atexit stops the worker too.

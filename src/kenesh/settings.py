@@ -219,8 +219,8 @@ if env_bool("KENESH_BEHIND_TLS_PROXY"):
 # client's address (rate limits, audit); empty: the connection's own address.
 KENESH_TRUSTED_PROXIES = env_list("KENESH_TRUSTED_PROXIES")
 
-# Background work (opinion maps): the database queue by default, run by `kenesh serve`'s
-# worker or `kenesh manage db_worker`.
+# Background work (opinion maps, reports, mail, reminders): the database queue by
+# default, run by `kenesh serve`'s worker or `kenesh manage kenesh_worker`.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("KENESH_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

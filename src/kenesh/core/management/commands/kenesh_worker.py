@@ -16,6 +16,7 @@ import time
 
 from django.db import DatabaseError, close_old_connections, connection, connections
 from django.utils import timezone
+from django_tasks_db.compat import TASKS_LOGGER
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from kenesh.core import periodic, worker
@@ -39,6 +40,14 @@ class Command(DbWorkerCommand):
             default=None,
             help="Stop when this process (the server that started the worker) is gone.",
         )
+
+    def configure_logging(self, verbosity: int) -> None:
+        """A line per task only when asked (``-v 2``): every mail is a task, and a
+        demo's start would otherwise fill the console. Failures are still shown."""
+        super().configure_logging(verbosity)
+        if verbosity == 1:
+            for name in (TASKS_LOGGER, "django_tasks_db"):
+                logging.getLogger(name).setLevel(logging.WARNING)
 
     def handle(self, *args, worker_id: str, parent_pid: int | None = None, **options):
         if parent_pid is not None:
