@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -162,7 +163,12 @@ def outbox(request):
 @requires("notifications.view_outbox")
 def message_detail(request, code):
     message = get_message_for(request.user, code)
-    return render(request, "notifications/message_detail.html", {"message": message})
+    return render(request, "notifications/message_detail.html", _message_context(message))
+
+
+def _message_context(message) -> dict:
+    languages = dict(settings.LANGUAGES)
+    return {"message": message, "language": languages.get(message.language, message.language)}
 
 
 @require_POST
@@ -174,7 +180,7 @@ def message_retry(request, code):
             services.retry_message(message=message, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return render(request, "notifications/message_detail.html", {"message": message},
-                      status=409)  # fmt: skip
+        return render(request, "notifications/message_detail.html",
+                      _message_context(message), status=409)  # fmt: skip
     messages.success(request, _("The message is queued to be sent again."))
     return redirect("notifications:message", code=message.code)
