@@ -13,13 +13,13 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from kenesh.notifications.models import Delivery, Frequency, Kind, Message, Notice
-from kenesh.people.models import Language
 
 PERIODS = {
     Frequency.DAILY: datetime.timedelta(days=1),
@@ -90,7 +90,9 @@ class Digest:
 
 
 def _users(after_pk: int, limit: int):
-    languages = Prefetch("person__languages", queryset=Language.objects.only("code"))
+    languages = Prefetch(
+        "person__languages", queryset=apps.get_model("people", "Language").objects.only("code")
+    )
     return list(
         get_user_model()
         .objects.filter(is_active=True, pk__gt=after_pk)

@@ -5,8 +5,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kenesh.people.models import Person
-
 
 class Kind(models.TextChoices):
     """What a message is about. Each user chooses, per kind, how it reaches them."""
@@ -129,9 +127,10 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
+    # Named, not imported: notifications sits below every programme app and imports none.
     person = models.ForeignKey(
-        Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        "people.Person", verbose_name=_("person"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
     to = models.EmailField(_("to"))
     language = models.CharField(_("language"), max_length=8)
