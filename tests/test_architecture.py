@@ -104,6 +104,7 @@ VIEW_MODULES = (
     "views.py",
     "simulation_views.py",
     "poll_views.py",
+    "vocabulary_views.py",
     "session_views.py",
     "edit_views.py",
     "file_views.py",

@@ -38,6 +38,7 @@ from hypothesis import strategies as st
 from kenesh.access.models import User
 from kenesh.core.testing import matrix
 from kenesh.core.testing.matrix import url_patterns
+from kenesh.people.models import Organization, Theme
 
 ANON, ADMIN, STAFF, MENTOR, EXPERT, YOUNG, DONOR = (
     "anonymous", "admin", "staff", "mentor", "expert", "young", "donor",
@@ -117,6 +118,14 @@ CASES = [
     c("people:person-detail", "withdrawn", conv("withdrawn"), S, hidden_from=M),
     c("people:person-withdraw", "POST only", conv("listed"), NOBODY, posts=S),
     c("people:person-restore", "POST only", conv("withdrawn"), NOBODY, posts=S),
+    c("people:organisation-list", "", None, S),
+    c("people:organisation-create", "", None, S),
+    c("people:organisation-edit", "", lambda w: {
+      "code": Organization.objects.order_by("name").first().code}, S),
+    c("people:theme-list", "", None, S),
+    c("people:theme-create", "", None, S),
+    c("people:theme-edit", "", lambda w: {"code": Theme.objects.order_by("slug").first().code},
+      S),
     # convenings
     c("convenings:convening-list", "", None, SIGNED_IN),
     c("convenings:convening-create", "", None, S),

@@ -376,6 +376,8 @@ NOT_DIALOGUE_OBJECTS = {
     "convenings:person-path": "a person (the listed participant's path is checked below)",
     "people:person-detail": "a person (checked below for the listed participant)",
     "people:person-edit": "a person",
+    "people:organisation-edit": "an organisation",
+    "people:theme-edit": "a theme",
     "people:person-export": "a person",
     "people:person-erase": "a person",
     "people:person-withdraw": "a person",

@@ -309,6 +309,11 @@ SENTENCES = {
         _("%(actor)s divided the participants into teams (sizes: %(sizes)s)."),
         {},
     ),
+    "people.organisation.saved": (
+        _("%(actor)s saved the organisation's details (fields: %(fields)s)."),
+        {},
+    ),
+    "people.theme.saved": (_("%(actor)s saved the theme (fields: %(fields)s)."), {}),
     "notifications.message.retried": (
         _("%(actor)s queued a failed message to be sent again."),
         {},

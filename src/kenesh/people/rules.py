@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from kenesh.access.predicates import is_authenticated, is_member, is_staff
-from kenesh.people.models import Person
+from kenesh.people.models import Organization, Person, Theme
 
 
 @rules.predicate
@@ -38,6 +38,7 @@ rules.add_perm("people.view_exact_counts", is_staff)
 # "Hide me now": staff, or the person themself; only staff bring them back.
 rules.add_perm("people.withdraw_person", is_staff | is_self)
 rules.add_perm("people.restore_person", is_staff)
+rules.add_perm("people.manage_vocabulary", is_staff)
 # The admin and the staff pages ask Django's own model permissions.
 for model in ("person", "organization", "theme", "language"):
     rules.add_perm(f"people.view_{model}", is_staff)
@@ -65,3 +66,14 @@ def get_own_person(user) -> Person:
     if not can_edit_own_profile(user, person):
         raise PermissionDenied
     return person
+
+
+def get_organisation_for(user, code) -> Organization:
+    """An organisation staff manage from the roster (the view's permission admits only
+    them); a code that names nothing is a 404."""
+    return get_object_or_404(Organization, code=code)
+
+
+def get_theme_for(user, code) -> Theme:
+    """A theme staff manage from the roster; a code that names nothing is a 404."""
+    return get_object_or_404(Theme, code=code)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kenesh.people import views
+from kenesh.people import views, vocabulary_views
 
 app_name = "people"
 urlpatterns = [
@@ -17,4 +17,14 @@ urlpatterns = [
     path("<uuid:code>/erase/", views.person_erase, name="person-erase"),
     path("<uuid:code>/withdraw/", views.person_withdraw, name="person-withdraw"),
     path("<uuid:code>/restore/", views.person_restore, name="person-restore"),
+    path("organisations/", vocabulary_views.organisation_list, name="organisation-list"),
+    path("organisations/new/", vocabulary_views.organisation_create, name="organisation-create"),
+    path(
+        "organisations/<uuid:code>/edit/",
+        vocabulary_views.organisation_edit,
+        name="organisation-edit",
+    ),
+    path("themes/", vocabulary_views.theme_list, name="theme-list"),
+    path("themes/new/", vocabulary_views.theme_create, name="theme-create"),
+    path("themes/<uuid:code>/edit/", vocabulary_views.theme_edit, name="theme-edit"),
 ]
