@@ -13,6 +13,7 @@ import datetime
 import secrets
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -175,8 +176,14 @@ def send_answer_reminders(*, today: datetime.date | None = None) -> int:
     """Remind invitees who have not answered, once, when answers close within
     ``ANSWER_REMINDER_DAYS`` days. Returns how many were queued."""
     today = today or timezone.localdate()
+    soon = today + datetime.timedelta(days=ANSWER_REMINDER_DAYS)
+    # Answers close on the answer day, or the day before the start: only convenings
+    # where one of them is near are read.
+    closing = Convening.objects.filter(starts_on__gt=today).filter(
+        Q(answer_by__range=(today, soon)) | Q(starts_on__lte=soon + datetime.timedelta(days=1))
+    )
     sent = 0
-    for convening in Convening.objects.filter(starts_on__gt=today):
+    for convening in closing:
         if not convening.answers_open(today):
             continue
         if (convening.answers_close_on - today).days > ANSWER_REMINDER_DAYS:

@@ -35,6 +35,7 @@ from kenesh.convenings.rules import (
 from kenesh.core import sections
 from kenesh.core.forms import add_service_errors, refusal_status
 from kenesh.notifications import links
+from kenesh.notifications import services as notify
 from kenesh.people.filters import RosterFilter
 from kenesh.people.models import Person
 from kenesh.people.queries import DIMENSIONS, SMALL_CELL
@@ -204,7 +205,7 @@ def convening_invite(request, code):
                 )
                 % {"count": len(invited)},
             )
-            unreachable = [p.person.name for p in invited if not _email_of(p.person)]
+            unreachable = [p.person.name for p in invited if not notify.address_of(p.person)]
             if unreachable:
                 messages.warning(
                     request,
@@ -219,10 +220,6 @@ def convening_invite(request, code):
         {"convening": convening, "filter": roster, "form": form},
         status=refusal_status(form),
     )
-
-
-def _email_of(person) -> str:
-    return (person.user.email if person.user_id else "") or person.email
 
 
 @requires("convenings.manage")

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from kenesh.notifications import zones
 from kenesh.notifications.models import Delivery, Frequency, Kind, Message, Notice
 
 PERIODS = {
@@ -158,8 +159,6 @@ def build_digests(users: list, *, period: str, now: datetime.datetime) -> list[D
 
 
 def _due(user, period, now) -> bool:
-    from kenesh.notifications import zones
-
     delivery = _delivery(user)
     last = _last(delivery, period)
     if last is not None and now - last < PERIODS[period] - datetime.timedelta(hours=2):

@@ -96,6 +96,12 @@ def _language_of(person, delivery) -> str:
     return settings.LANGUAGE_CODE
 
 
+def address_of(person) -> str:
+    """Where mail to a roster person goes: their login's address, else the roster's
+    contact one; empty when neither is known."""
+    return (person.user.email if person.user_id else "") or person.email
+
+
 def recipient_for(*, person=None, user=None) -> Recipient:
     """Where and how a message reaches ``person`` (of the roster) or ``user``."""
     if person is None and user is not None:
@@ -332,10 +338,13 @@ def retry_due_messages() -> int:
         Message.objects.filter(pk__in=stuck, status=Message.Status.SENDING).update(
             status=Message.Status.QUEUED
         )
+    # One update for all: if this round's task is lost too, the next round finds them.
+    Message.objects.filter(pk__in=[pk for pk, _status in due]).update(
+        next_attempt_at=now + BACKOFF[0]
+    )
     from kenesh.notifications.tasks import deliver
 
     for pk, _status in due:
-        Message.objects.filter(pk=pk).update(next_attempt_at=now + BACKOFF[0])
         deliver.enqueue(pk)
     return len(due)
 

@@ -98,7 +98,8 @@ def _notify(paper: PolicyPaper, *, status: str, note: str) -> None:
     seen = set()
     link = reverse("papers:paper-detail", kwargs={"code": paper.code})
     for recipient in [*people, *reviewers]:
-        address = reviewer_email(recipient) if hasattr(recipient, "name_latin") else recipient.email
+        is_person = hasattr(recipient, "name_latin")
+        address = notify.address_of(recipient) if is_person else recipient.email
         if not address or address in seen:
             continue
         seen.add(address)
@@ -142,13 +143,8 @@ def move(*, paper: PolicyPaper, action: str, by, note: str = "") -> PolicyPaper:
     return paper
 
 
-def reviewer_email(person) -> str:
-    """Where a reviewer is asked: their login's address, else the roster's contact one."""
-    return (person.user.email if person.user_id else "") or person.email
-
-
 def _invite_reviewer(paper: PolicyPaper, review: PaperReview, person, site: str) -> None:
-    if not reviewer_email(person):
+    if not notify.address_of(person):
         return
     path = reverse("papers:paper-review", kwargs={"code": paper.code})
     link = f"{site.rstrip('/')}{path}?kind={review.kind}" if site else notify.absolute(path)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from kenesh.access.decorators import public, requires
 from kenesh.core.forms import add_service_errors, refusal_status
+from kenesh.notifications import services as notify
 from kenesh.papers import queries, services
 from kenesh.papers.forms import (
     DraftForm,
@@ -245,7 +246,7 @@ def paper_reviewers(request, code):
         else:
             messages.success(request, _("The reviewers were assigned."))
             for person in (form.cleaned_data["mentor"], form.cleaned_data["peer"]):
-                if not services.reviewer_email(person):
+                if not notify.address_of(person):
                     messages.warning(
                         request,
                         _("%(name)s has no e-mail address on the platform: tell them yourself.")
