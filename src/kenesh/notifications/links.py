@@ -9,6 +9,7 @@ fails, the link still works.
 """
 
 import datetime
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -107,3 +108,14 @@ def spend(link: Link) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+# A signed token as a path segment of a link: payload, time and signature.
+_TOKEN_IN_PATH = re.compile(r"/\.?[A-Za-z0-9_-]{10,}:[A-Za-z0-9_-]+:[A-Za-z0-9_-]+/")
+
+
+def redact(text: str) -> str:
+    """``text`` with every signed link's token cut out, for pages that show a sent
+    message to someone other than its recipient (the outbox): a link there must not
+    work for the reader (a set-password link would hand over the account)."""
+    return _TOKEN_IN_PATH.sub("/…/", text)

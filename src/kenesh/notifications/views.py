@@ -168,7 +168,11 @@ def message_detail(request, code):
 
 def _message_context(message) -> dict:
     languages = dict(settings.LANGUAGES)
-    return {"message": message, "language": languages.get(message.language, message.language)}
+    return {
+        "message": message,
+        "language": languages.get(message.language, message.language),
+        "text": links.redact(message.text),
+    }
 
 
 @require_POST
