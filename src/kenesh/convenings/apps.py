@@ -7,6 +7,9 @@ class ConveningsConfig(AppConfig):
     verbose_name = _("Convenings")
 
     def ready(self):
+        from kenesh.people import merge
+
+        merge.register("convenings.Participation", "person", unique_with=("convening",))
         from kenesh.convenings import digest
         from kenesh.notifications import digests
 

@@ -7,6 +7,17 @@ class DeliberationConfig(AppConfig):
     verbose_name = _("Deliberation")
 
     def ready(self):
+        from kenesh.people import merge
+
+        # Both took part in one conversation: the other's participant (and votes) stays,
+        # unlinked from any person until an undo.
+        merge.register(
+            "deliberation.Participant",
+            "person",
+            unique_with=("conversation",),
+            label=_("Conversations taken part in"),
+        )
+        merge.register_count("deliberation.Vote", "participant__person", label=_("Votes"))
         from kenesh.deliberation import digest
         from kenesh.notifications import digests
 

@@ -7,6 +7,15 @@ class MentoringConfig(AppConfig):
     verbose_name = _("Mentoring")
 
     def ready(self):
+        from kenesh.people import merge
+
+        merge.register("mentoring.Application", "person")
+        as_mentor, as_mentee = _("Mentorships as mentor"), _("Mentorships as mentee")
+        merge.register("mentoring.Mentorship", "mentor", unique_with=("mentee",), label=as_mentor)
+        merge.register("mentoring.Mentorship", "mentee", unique_with=("mentor",), label=as_mentee)
+        merge.register("mentoring.MentorChange", "from_mentor", label=_("Changes of mentor"))
+        merge.register("mentoring.MentorChange", "to_mentor", label=_("Mentors taken over"))
+        merge.register("mentoring.Testimonial", "person")
         from kenesh.core import personal_data
         from kenesh.mentoring import personal_data as mentoring_data
 

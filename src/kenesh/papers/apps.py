@@ -7,6 +7,9 @@ class PapersConfig(AppConfig):
     verbose_name = _("Policy papers")
 
     def ready(self):
+        from kenesh.people import merge
+
+        merge.register("papers.Authorship", "person", unique_with=("paper",))
         from kenesh.notifications import digests
         from kenesh.papers import digest
 

@@ -10,6 +10,10 @@ class PeopleConfig(AppConfig):
         from kenesh.people import subject
 
         subject.register()
+        from kenesh.people import merge
+
+        # notifications sits below people and imports none of it: register its link here.
+        merge.register("notifications.Message", "person", label=_("Messages"))
         from kenesh.core.navigation import NavEntry, register
 
         register(

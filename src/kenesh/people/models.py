@@ -1,8 +1,10 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -166,6 +168,14 @@ class PersonQuerySet(models.QuerySet):
         return qs
 
 
+class PersonManager(models.Manager.from_queryset(PersonQuerySet)):
+    """People on the roster: a person merged into another is left out of every list,
+    search, count, export and choice (``Person.all_objects`` still has them, for undo)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(merged_into__isnull=True)
+
+
 class Person(models.Model):
     """An expert of the network, seasoned or emergent.
 
@@ -229,13 +239,26 @@ class Person(models.Model):
     # Erasure: names, contacts and files gone; the pseudonymised record keeps counts,
     # votes and authorship correct.
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
+    # A duplicate merged into another record (``kenesh.people.merge``): kept for undo,
+    # shown nowhere.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="merged_people",
+    )
+    merged_at = models.DateTimeField(_("merged"), null=True, blank=True, editable=False)
     search_text = models.TextField(editable=False, default="")
     name_key = models.CharField(max_length=200, editable=False, default="", db_index=True)
     latin_key = models.CharField(max_length=200, editable=False, default="", db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = PersonQuerySet.as_manager()
+    objects = PersonManager()
+    all_objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("person")
@@ -254,3 +277,62 @@ class Person(models.Model):
     @property
     def is_emergent(self) -> bool:
         return self.track == Track.EMERGENT
+
+
+# How long a merge can be undone: long enough to notice a mistake the same day, short
+# enough that the records moved have not been worked on much since.
+MERGE_UNDO_WINDOW = timedelta(hours=24)
+
+
+class MergeRecord(models.Model):
+    """Two records of one person made one: what moved, and what undo puts back.
+
+    ``moves`` lists ``{"model", "pk", "field"}`` of every row re-pointed to the kept
+    person; ``detached`` the rows whose link was emptied because the kept person already
+    had one like it; ``removed`` the rows deleted for that reason (serialised, with what
+    was deleted along with them); ``fields`` the kept person's values replaced by the
+    other's, and the themes and languages added.
+    """
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    kept = models.ForeignKey(
+        Person, verbose_name=_("kept"), on_delete=models.PROTECT, related_name="merges_kept"
+    )
+    merged = models.ForeignKey(
+        Person, verbose_name=_("merged"), on_delete=models.PROTECT, related_name="merges_into"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("merged by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+    account_moved = models.BooleanField(_("login moved"), default=False)
+    moves = models.JSONField(_("rows moved"), default=list)
+    detached = models.JSONField(_("rows detached"), default=list)
+    removed = models.JSONField(_("rows removed"), default=list)
+    fields = models.JSONField(_("values taken over"), default=dict)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("undone by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("merge of two records")
+        verbose_name_plural = _("merges of two records")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.merged} -> {self.kept}"
+
+    @property
+    def can_undo(self) -> bool:
+        """Not undone yet, and made less than ``MERGE_UNDO_WINDOW`` ago."""
+        return self.undone_at is None and timezone.now() - self.created_at <= MERGE_UNDO_WINDOW
