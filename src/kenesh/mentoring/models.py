@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kenesh.access.predicates import is_mentor, is_staff
@@ -31,11 +33,24 @@ DEFAULT_CRITERIA = [
 
 class CallQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Calls a user may open inside the platform: reviewers see every call. (The
-        public form is reached by its address, without an account.)"""
-        if is_staff(user) or is_mentor(user):
+        """Calls a user may open inside the platform: staff see every call; a mentor
+        sees the calls they were assigned to review and those with no reviewers named
+        (open to every mentor, as before assignment existed). (The public form is
+        reached by its address, without an account.)"""
+        if is_staff(user):
             return self
+        if is_mentor(user):
+            return self.filter(reviewable_by(user))
         return self.none()
+
+
+def reviewable_by(user, prefix: str = "") -> models.Q:
+    """Calls (through ``prefix``, e.g. ``"call__"``) ``user`` may review: those naming
+    them among the reviewers, and those naming no reviewer at all."""
+    through = Call.reviewers.through.objects
+    return models.Q(**{f"{prefix}pk__in": through.filter(user=user).values("call_id")}) | ~models.Q(
+        **{f"{prefix}pk__in": through.values("call_id")}
+    )
 
 
 class Call(models.Model):
@@ -43,8 +58,17 @@ class Call(models.Model):
 
     code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200, validators=[require_visible_text])
+    title_ru = models.CharField(
+        _("title in Russian"), max_length=200, blank=True, validators=[require_visible_text]
+    )
     description = models.TextField(
         _("description"), max_length=5000, blank=True, validators=[require_visible_text]
+    )
+    description_ru = models.TextField(
+        _("description in Russian"),
+        max_length=5000,
+        blank=True,
+        validators=[require_visible_text],
     )
     criteria = models.JSONField(_("criteria and weights"), default=list)
     opens_on = models.DateField(_("opens"))
@@ -59,6 +83,13 @@ class Call(models.Model):
             "have scored it."
         ),
     )
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewers"),
+        blank=True,
+        related_name="calls_to_review",
+        help_text=_("None named: every mentor may review the call's applications."),
+    )
 
     objects = CallQuerySet.as_manager()
 
@@ -72,6 +103,39 @@ class Call(models.Model):
 
     def weights(self) -> dict:
         return {c["key"]: float(c["weight"]) for c in self.criteria}
+
+    @property
+    def state(self) -> str:
+        """Where the call stands today: upcoming, open or closed (the form takes
+        applications from the opening day to the end of the closing day)."""
+        today = timezone.localdate()
+        if today < self.opens_on:
+            return "upcoming"
+        return "open" if today <= self.closes_on else "closed"
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (Russian or English), else the other."""
+        if _reads_russian():
+            return self.title_ru or self.title
+        return self.title or self.title_ru
+
+    @property
+    def shown_description(self) -> str:
+        if _reads_russian():
+            return self.description_ru or self.description
+        return self.description or self.description_ru
+
+
+def _reads_russian() -> bool:
+    return (get_language() or "").split("-")[0] == "ru"
+
+
+def criterion_label(criterion: dict) -> str:
+    """A criterion's label in the reader's language, falling back to English."""
+    if _reads_russian() and criterion.get("label_ru"):
+        return criterion["label_ru"]
+    return criterion.get("label") or criterion.get("label_ru") or criterion["key"]
 
 
 class ApplicationStatus(models.TextChoices):
@@ -128,11 +192,13 @@ class ApplicationContent(models.Model):
 
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Applications a user may know of: reviewers (staff and mentors) see every
-        application; no one else sees any. Opening one also needs no declared conflict
-        (see ``rules.get_application_for``)."""
-        if is_staff(user) or is_mentor(user):
+        """Applications a user may know of: staff see every application, a mentor those
+        of the calls they may review (see ``CallQuerySet``); no one else sees any.
+        Opening one also needs no declared conflict (see ``rules.get_application_for``)."""
+        if is_staff(user):
             return self
+        if is_mentor(user):
+            return self.filter(reviewable_by(user, "call__"))
         return self.none()
 
     def without_conflict_of(self, user):
@@ -294,6 +360,12 @@ class Mentorship(models.Model):
         _("plan and goals"), max_length=5000, blank=True, validators=[require_visible_text]
     )
     started_on = models.DateField(_("started"))
+    review_on = models.DateField(
+        _("review the plan by"),
+        null=True,
+        blank=True,
+        help_text=_("When the pair and staff look at the plan again."),
+    )
 
     objects = MentorshipQuerySet.as_manager()
 
@@ -304,6 +376,36 @@ class Mentorship(models.Model):
 
     def __str__(self):
         return f"{self.mentor} → {self.mentee}"
+
+
+class MentorChange(models.Model):
+    """A mentor replaced in a pair: who was the mentor, who became it, when, by whom and
+    why. The mentorship keeps its sessions, milestones and assessments; these rows keep
+    the earlier pairing readable."""
+
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="mentor_changes"
+    )
+    from_mentor = models.ForeignKey(
+        Person, verbose_name=_("earlier mentor"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_mentor = models.ForeignKey(
+        Person, verbose_name=_("new mentor"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"), max_length=3000, validators=[require_visible_text])
+    changed_on = models.DateField(_("changed on"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("change of mentor")
+        verbose_name_plural = _("changes of mentor")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_mentor} → {self.to_mentor}"
 
 
 class Mode(models.TextChoices):
@@ -335,6 +437,7 @@ class MentoringSession(models.Model):
 class Milestone(models.Model):
     """A step of the mentorship plan, linked to the paper it produced where there is one."""
 
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("milestone"), max_length=200, validators=[require_visible_text])
     due_on = models.DateField(_("due"))
@@ -409,6 +512,7 @@ class Attribution(models.TextChoices):
 
 
 class Testimonial(models.Model):
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="testimonials")
     quote = models.TextField(_("quote"), max_length=2000, validators=[require_visible_text])
     attribution = models.CharField(_("attribution"), max_length=12, choices=Attribution.choices)

@@ -17,8 +17,10 @@ from kenesh.mentoring.models import (
     Assessor,
     Call,
     Mentorship,
+    Milestone,
     PendingApplication,
     Review,
+    Testimonial,
 )
 
 # A link to confirm a replacement application is good for this long (and for nothing
@@ -35,11 +37,18 @@ def in_the_pair(user, mentorship) -> bool:
     }
 
 
+@rules.predicate
+def mentors_the_pair(user, mentorship) -> bool:
+    return user.is_authenticated and mentorship.mentor.user_id == user.pk
+
+
 can_review = is_staff | is_mentor
 rules.add_perm("mentoring.view_mentoring", is_member)
 rules.add_perm("mentoring.review", can_review)
 rules.add_perm("mentoring.manage", is_staff)
 rules.add_perm("mentoring.see_mentorship", is_staff | in_the_pair)
+# Milestones and the plan: staff and the pair's own mentor (the mentee reads them).
+rules.add_perm("mentoring.keep_plan", is_staff | mentors_the_pair)
 for model in (
     "call",
     "application",
@@ -86,7 +95,36 @@ def get_mentorship_for(user, code, *, to: str = "view") -> Mentorship:
         raise Http404
     if to == "assess" and not assessors_for(user, mentorship):
         raise PermissionDenied
+    if to == "plan" and not user.has_perm("mentoring.keep_plan", mentorship):
+        raise PermissionDenied
+    if to == "manage" and not user.has_perm("mentoring.manage"):
+        raise PermissionDenied
     return mentorship
+
+
+def get_milestone_for(user, code, *, to: str = "plan") -> Milestone:
+    """A milestone of a mentorship ``user`` may see (404 otherwise); changing it is for
+    staff and the pair's mentor (403 for the mentee)."""
+    if to != "plan":
+        raise ValueError(to)
+    milestone = get_object_or_404(
+        Milestone.objects.filter(
+            mentorship__in=Mentorship.objects.visible_to(user).values("pk")
+        ).select_related("mentorship__mentor", "mentorship__mentee", "paper"),
+        code=code,
+    )
+    if not user.has_perm("mentoring.keep_plan", milestone.mentorship):
+        raise PermissionDenied
+    return milestone
+
+
+def get_testimonial_for(user, code, *, to: str = "manage") -> Testimonial:
+    """Testimonials are kept by staff; for anyone else they do not exist here."""
+    if to != "manage":
+        raise ValueError(to)
+    if not user.has_perm("mentoring.manage"):
+        raise Http404
+    return get_object_or_404(Testimonial.objects.select_related("person"), code=code)
 
 
 def assessors_for(user, mentorship) -> list[str]:
