@@ -19,8 +19,15 @@ def draft(personas, published):
     return services.propose_from_statement(statement=statement, by=personas["staff"])
 
 
+def a_theme():
+    from kenesh.people.models import Theme
+
+    return (Theme.objects.order_by("pk").first() or ThemeFactory()).pk
+
+
 def complete(**extra):
     return {
+        "theme": a_theme(),
         "text": "Publish river gauge data daily on a shared portal.",
         "addressee": "Hydrometeorological services",
         "level": "regional",
@@ -49,7 +56,7 @@ def test_staff_add_a_recommendation_to_a_paper_from_its_page(login, published):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"addressee": ""}, "This field is required."),
+        ({"addressee": ""}, "Say to whom the recommendation is addressed."),
         ({"text": "\u200b\u200b"}, "Write some visible text"),
         ({"addressee": "\u2063"}, "Write some visible text"),
         ({"level": "galactic"}, "Select a valid choice"),
@@ -89,7 +96,7 @@ def test_staff_complete_a_draft_from_common_ground(login, draft):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"addressee": ""}, "This field is required."),
+        ({"addressee": ""}, "Say to whom the recommendation is addressed."),
         ({"addressee": DRAFT_ADDRESSEE}, "Say to whom the recommendation is addressed."),
         ({"text": "\u200b"}, "Write some visible text"),
     ],

@@ -1,61 +1,39 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kenesh.core.forms import (
-    ModelMultipleChoiceField,
-    UserForm,
-    UserModelForm,
-    VisibleCharField,
-    restrict_choices,
-)
-from kenesh.influence.models import Outcome, Recommendation, Response
-from kenesh.people.models import Country
+from kenesh.core.forms import UserForm, UserModelForm, VisibleCharField
+from kenesh.influence.models import Outcome, Response
+from kenesh.influence.recommendation_forms import RecommendationPicker
 
 # Error codes a form gives for a value no page offered: an id that is unknown, or names
 # something the user may not know of. The views answer these with 400.
 
 
-class RecommendationForm(UserModelForm):
-    """What a recommendation says and to whom. The view gives the instance its paper (a
-    new one) or passes the recommendation being completed."""
-
-    countries = forms.MultipleChoiceField(
-        label=_("Countries"),
-        choices=Country.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    class Meta:
-        model = Recommendation
-        fields = ["text", "addressee", "level", "countries", "theme", "priority", "timeframe"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.is_draft and not self.is_bound:
-            # A draft from common ground holds a placeholder: ask for the real addressee.
-            self.initial["addressee"] = ""
-
-
 class PresentationForm(UserForm):
-    recommendation = forms.ModelChoiceField(
-        label=_("Recommendation"), queryset=Recommendation.objects.none()
+    """Recommendations presented at a briefing, several at once (a briefing presents a
+    paper's recommendations together), with the audience's response to them."""
+
+    recommendations = RecommendationPicker(
+        label=_("Recommendations presented"),
+        error_messages={"required": _("Choose at least one recommendation.")},
     )
     response = forms.ChoiceField(label=_("Audience's response"), choices=Response.choices)
     notes = VisibleCharField(
         label=_("Notes"), max_length=3000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, choices, **kwargs):
+    def __init__(self, *args, briefing, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["recommendation"].queryset = choices
-        restrict_choices(self, self.user)
+        # What was presented there already is not offered again. (The queryset was
+        # narrowed to what the viewer may see by UserForm.)
+        field = self.fields["recommendations"]
+        field.queryset = field.queryset.exclude(presentations__briefing=briefing)
 
 
 class OutcomeForm(UserModelForm):
-    recommendations = ModelMultipleChoiceField(
-        label=_("Recommendations taken up"), queryset=Recommendation.objects.select_related("paper")
+    recommendations = RecommendationPicker(
+        label=_("Recommendations taken up"),
+        error_messages={"required": _("Link the recommendations the outcome took up.")},
     )
 
     class Meta:

@@ -11,7 +11,7 @@ from kenesh.convenings.models import Convening, Kind
 from kenesh.core.text import require_visible_text
 from kenesh.deliberation.models import Conversation
 from kenesh.papers.models import Authorship, PaperReview, PolicyPaper, Status, Visibility
-from kenesh.people.models import Theme
+from kenesh.people.models import Country, Theme
 
 
 class Level(models.TextChoices):
@@ -155,6 +155,12 @@ class Recommendation(models.Model):
     def clean(self):
         if self.paper_id is None and self.statement_id is None:
             raise ValidationError(_("A recommendation comes from a paper or a conversation."))
+
+    @property
+    def country_labels(self) -> list[str]:
+        """The countries it concerns, by name in the active language."""
+        names = dict(Country.choices)
+        return [str(names.get(code, code)) for code in self.countries or []]
 
     @property
     def is_draft(self) -> bool:

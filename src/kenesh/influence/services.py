@@ -5,10 +5,39 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kenesh.core.audit import log_action
-from kenesh.influence.models import DRAFT_ADDRESSEE, Outcome, Presentation, Recommendation
+from kenesh.influence.models import (
+    DRAFT_ADDRESSEE,
+    Level,
+    Outcome,
+    Presentation,
+    Recommendation,
+)
 
 # What staff may change on a recommendation; where it comes from (paper, statement) stays.
 EDITABLE = ("text", "addressee", "level", "countries", "theme", "priority", "timeframe")
+# What a complete recommendation names: a draft made from common ground becomes one only
+# with all of these (countries unless it is addressed at the international level).
+REQUIRED = ("text", "addressee", "level", "countries", "theme")
+
+
+def no_countries() -> str:
+    return _("Name the countries it concerns, or address it at the international level.")
+
+
+def missing_for_completion(recommendation) -> dict:
+    """What ``recommendation`` still lacks to be complete, as messages by field."""
+    missing = {}
+    if not (recommendation.text or "").strip():
+        missing["text"] = _("Write the recommendation.")
+    if not recommendation.addressee.strip() or recommendation.is_draft:
+        missing["addressee"] = _("Say to whom the recommendation is addressed.")
+    if recommendation.level not in Level.values:
+        missing["level"] = _("Choose the level.")
+    if recommendation.level != Level.INTERNATIONAL and not recommendation.countries:
+        missing["countries"] = no_countries()
+    if recommendation.theme_id is None:
+        missing["theme"] = _("Choose the theme.")
+    return missing
 
 
 @transaction.atomic
@@ -40,6 +69,10 @@ def update_recommendation(*, recommendation, by, **fields) -> Recommendation:
     changed = sorted(name for name in fields if _value(recommendation, name) != before[name])
     if recommendation.is_draft:
         raise ValidationError({"addressee": _("Say to whom the recommendation is addressed.")})
+    if was_draft:
+        missing = missing_for_completion(recommendation)
+        if missing:
+            raise ValidationError(missing)
     recommendation.full_clean()
     recommendation.save()
     log_action(
@@ -70,6 +103,29 @@ def record_presentation(*, recommendation, briefing, response, notes, by) -> Pre
         data={"briefing": str(briefing.code), "response": response},
     )
     return presentation
+
+
+@transaction.atomic
+def record_presentations(*, recommendations, briefing, response, notes, by) -> list:
+    """Record several recommendations presented at one briefing with the same response:
+    all of them or, if one cannot be, none."""
+    if not recommendations:
+        raise ValidationError({"recommendations": _("Choose at least one recommendation.")})
+    drafts = [r for r in recommendations if r.is_draft]
+    if drafts:
+        raise ValidationError(
+            {"recommendations": _("A draft is presented only once it is completed.")}
+        )
+    return [
+        record_presentation(
+            recommendation=recommendation,
+            briefing=briefing,
+            response=response,
+            notes=notes,
+            by=by,
+        )
+        for recommendation in recommendations
+    ]
 
 
 @transaction.atomic

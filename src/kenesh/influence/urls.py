@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kenesh.influence import views
+from kenesh.influence import recommendation_views, views
 
 app_name = "influence"
 urlpatterns = [
@@ -8,10 +8,14 @@ urlpatterns = [
     path("recommendations/<uuid:code>/", views.recommendation_trail, name="recommendation"),
     path(
         "recommendations/<uuid:code>/edit/",
-        views.recommendation_edit,
+        recommendation_views.recommendation_edit,
         name="recommendation-edit",
     ),
-    path("papers/<uuid:code>/", views.paper_recommendations, name="paper-recommendations"),
+    path(
+        "papers/<uuid:code>/",
+        recommendation_views.paper_recommendations,
+        name="paper-recommendations",
+    ),
     path("briefings/<uuid:code>/", views.briefing_presentations, name="briefing"),
     path("outcomes/", views.outcome_list, name="outcomes"),
     path("outcomes/new/", views.outcome_create, name="outcome-create"),

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kenesh.access.decorators import requires
@@ -13,14 +14,8 @@ from kenesh.convenings.rules import get_convening_for
 from kenesh.core.forms import add_service_errors, refusal_status
 from kenesh.deliberation.rules import get_statement_for
 from kenesh.influence import queries, services
-from kenesh.influence.forms import (
-    OutcomeForm,
-    PresentationForm,
-    RecommendationForm,
-)
-from kenesh.influence.models import Progress, Recommendation
-from kenesh.influence.rules import get_recommendation_for
-from kenesh.papers.rules import get_paper_for
+from kenesh.influence.forms import OutcomeForm, PresentationForm
+from kenesh.influence.models import Progress
 
 # The overview shows the whole funnel, but lists only so much at once; the full lists
 # are paged.
@@ -90,71 +85,29 @@ def recommendation_trail(request, code):
 
 
 @requires("influence.manage")
-def recommendation_edit(request, code):
-    recommendation = get_recommendation_for(request.user, code)
-    form = RecommendationForm(request.POST or None, user=request.user, instance=recommendation)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in services.EDITABLE}
-        try:
-            services.update_recommendation(recommendation=recommendation, by=request.user, **fields)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The recommendation was saved."))
-            return redirect("influence:recommendation", code=recommendation.code)
-    return render(
-        request,
-        "influence/recommendation_form.html",
-        {"recommendation": recommendation, "form": form},
-        status=refusal_status(form),
-    )
-
-
-@requires("influence.manage")
-def paper_recommendations(request, code):
-    paper = get_paper_for(request.user, code)
-    form = RecommendationForm(
-        request.POST or None, user=request.user, instance=Recommendation(paper=paper)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_recommendation(paper=paper, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The recommendation was added."))
-            return redirect("influence:paper-recommendations", code=paper.code)
-    return render(
-        request,
-        "influence/paper_recommendations.html",
-        {
-            "paper": paper,
-            "form": form,
-            "recommendations": queries.paper_recommendations(paper, request.user),
-        },
-        status=refusal_status(form),
-    )
-
-
-@requires("influence.manage")
 def briefing_presentations(request, code):
     briefing = get_convening_for(request.user, code, to="manage")
     if briefing.kind != Kind.BRIEFING:
         messages.error(request, _("Recommendations are presented at briefings."))
         return redirect("convenings:convening-detail", code=code)
-    choices = (
-        Recommendation.objects.select_related("paper")
-        .exclude(presentations__briefing=briefing)
-        .order_by("paper__title", "order", "pk")
-    )
-    form = PresentationForm(request.POST or None, user=request.user, choices=choices)
+    form = PresentationForm(request.POST or None, user=request.user, briefing=briefing)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_presentation(briefing=briefing, by=request.user, **form.cleaned_data)
+            recorded = services.record_presentations(
+                briefing=briefing, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("The presentation was recorded."))
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d presentation was recorded.",
+                    "%(count)d presentations were recorded.",
+                    len(recorded),
+                )
+                % {"count": len(recorded)},
+            )
             return redirect("influence:briefing", code=code)
     return render(
         request,
