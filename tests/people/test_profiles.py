@@ -113,6 +113,9 @@ def test_staff_edit_and_withdraw_a_consent(login, personas):
     assert person.quote_consent_at is None
     entry = AuditEntry.objects.get(action="people.person.updated")
     assert "directory_consent:withdrawn" in entry.data["consents"]
+    # The fields that changed are named; those sent unchanged are not.
+    assert "name" not in entry.data["fields"] and "country" not in entry.data["fields"]
+    assert {"city", "email", "organization"} <= set(entry.data["fields"])
 
 
 def test_expert_edits_only_their_own_part_of_the_profile(login, personas):

@@ -25,9 +25,23 @@ def _apply_consents(person: Person, consents: dict[str, bool]) -> list[str]:
     return changed
 
 
+def _changed(person: Person, fields: dict, relations: dict) -> list[str]:
+    """The fields whose value differs from the stored row's (a model form has already
+    written its values onto ``person``, so it is compared with the row read afresh)."""
+    if person.pk is None:
+        return []
+    stored = Person.objects.select_for_update().get(pk=person.pk)
+    changed = [name for name, value in fields.items() if getattr(stored, name) != value]
+    for name, values in relations.items():
+        before = set(getattr(stored, name).values_list("pk", flat=True))
+        if before != {getattr(value, "pk", value) for value in values}:
+            changed.append(name)
+    return changed
+
+
 def _save(person: Person, fields: dict, consents: dict[str, bool]) -> tuple[list, list]:
     relations = {name: fields.pop(name) for name in _M2M if name in fields}
-    changed = [name for name, value in fields.items() if getattr(person, name) != value]
+    changed = _changed(person, fields, relations)
     for name, value in fields.items():
         setattr(person, name, value)
     consent_changes = _apply_consents(person, consents)
