@@ -128,7 +128,7 @@ def test_staff_without_an_authenticator_must_set_one_up_first(personas):
     assert not TOTPDevice.objects.filter(user=personas["staff"]).exists()
     enrol(client)
     assert client.get("/people/").status_code == 200
-    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/").status_code == 302  # the back office: administrators only
 
 
 def test_an_administrator_signed_in_elsewhere_is_held_too(personas, client):

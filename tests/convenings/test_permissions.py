@@ -136,7 +136,9 @@ def test_chatham_house_documents_follow_the_details_rule(role, login, meetings, 
     assert login(role).get(f"/convenings/documents/{document.code}/").status_code == expected
 
 
-@pytest.mark.parametrize(("role", "status"), [("staff", 200), ("mentor", 302)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("administrator", 200), ("staff", 302), ("mentor", 302)]
+)
 def test_convenings_in_the_back_office(role, status, login, meetings):
     client = login(role)
     assert client.get("/admin/convenings/convening/").status_code == status

@@ -52,8 +52,9 @@ def is_observer(user) -> bool:
 is_member = is_staff | is_mentor | is_expert
 """People inside the programme, who may see personal data within their consent."""
 
-is_back_office = is_staff
-"""Who may use the Django admin."""
+is_back_office = is_administrator
+"""Who may use the Django admin: administrators only. Programme staff do all their work
+from the product's own pages (issue 13); the admin is too powerful to hand them."""
 
 rules.add_perm("access.use_admin", is_back_office)
 rules.add_perm("access.manage_users", is_administrator)
