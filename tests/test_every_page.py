@@ -84,6 +84,25 @@ def conv(name):
     return lambda w: {"code": getattr(w, name).code}
 
 
+def make_merge_record():
+    """A merge of two fictional records (the demo holds none), made with the world."""
+    from kenesh.people import merge
+    from kenesh.people.models import Person
+
+    made = []
+    for _n in range(2):
+        person = Person(name="Matrix Mergeova", name_latin="Matrix Mergeova", gender="female",
+                        country="KG", sector="academia", track="seasoned")  # fmt: skip
+        person.refresh_derived_fields()
+        person.save()
+        made.append(person)
+    return merge.merge_people(kept=made[0], merged=made[1], by=User.objects.get(username=STAFF))
+
+
+def merge_record(w):
+    return {"code": w.merge_record.code}
+
+
 CASES = [
     # core and access
     c("core:home", "", None, SIGNED_IN),
@@ -118,6 +137,18 @@ CASES = [
     c("people:person-detail", "withdrawn", conv("withdrawn"), S, hidden_from=M),
     c("people:person-withdraw", "POST only", conv("listed"), NOBODY, posts=S),
     c("people:person-restore", "POST only", conv("withdrawn"), NOBODY, posts=S),
+    c("people:account", "listed", conv("listed"), S),
+    c("people:account", "unlisted", conv("unlisted"), S, hidden_from=M),
+    # The link is the credential (tests/people/test_accounts.py); an altered one shows
+    # nothing to anyone.
+    c("people:account-welcome", "altered link", lambda w: {"token": "no-such-link"}, NOBODY,
+      posts=EVERYONE),
+    c("people:person-merge", "listed", conv("listed"), S, posts=NOBODY),
+    c("people:person-merge", "unlisted", conv("unlisted"), S, hidden_from=M, posts=NOBODY),
+    c("people:person-merge-compare", "listed with unlisted",
+      lambda w: {"code": w.listed.code, "other_code": w.unlisted.code}, S, hidden_from=M),
+    c("people:merge-record", "", merge_record, S, posts=NOBODY),
+    c("people:merge-undo", "POST only", merge_record, NOBODY, posts=S),
     c("people:organisation-list", "", None, S),
     c("people:organisation-create", "", None, S),
     c("people:organisation-edit", "", lambda w: {
@@ -175,6 +206,12 @@ CASES = [
       "inject_code": w.inject.code}, NOBODY, posts=S | {MENTOR}),
     c("convenings:scenario-teams", "", conv("simulation"), S, either={MENTOR}),
     c("convenings:scenario-debrief", "", conv("simulation"), S | M),
+    c("convenings:scenario-edit", "running: read-only, POST refused (409)", conv("simulation"),
+      S),
+    c("convenings:scenario-duplicate", "POST only: it has a scenario (400)", conv("simulation"),
+      NOBODY, posts=S),
+    c("convenings:scenario-teams-edit", "running: read-only", conv("simulation"), S),
+    c("convenings:scenario-injects-edit", "running: read-only", conv("simulation"), S),
     # deliberation
     c("deliberation:conversation-list", "", None, SIGNED_IN),
     c("deliberation:conversation-create", "", None, S),
@@ -219,6 +256,9 @@ CASES = [
       hidden_from=M | {DONOR}),
     c("papers:paper-reviewers", "in review", conv("review_paper"), S,
       hidden_from={YOUNG, DONOR}),
+    c("papers:paper-authors", "draft", conv("draft_paper"), S, hidden_from=M | {DONOR}),
+    c("papers:paper-authors", "in review, read-only", conv("review_paper"), S,
+      hidden_from={YOUNG, DONOR}),
     c("papers:paper-review", "peer review", conv("review_paper"), {EXPERT},
       hidden_from={YOUNG, DONOR}, query={"kind": "peer"}),
     c("papers:paper-review", "mentor's review", conv("review_paper"), {MENTOR},
@@ -250,6 +290,10 @@ CASES = [
     c("mentoring:selection", "", conv("call"), S),
     c("mentoring:pairing", "", conv("call"), S),
     c("mentoring:growth", "", conv("call"), S, either={MENTOR}),
+    c("mentoring:call-create", "", None, S),
+    c("mentoring:call-edit", "", conv("call"), S),
+    c("mentoring:call-open", "POST only", conv("call"), NOBODY, posts=S),
+    c("mentoring:call-close", "POST only", conv("call"), NOBODY, posts=S),
     c("mentoring:review", "", conv("application"), S | {MENTOR}),
     c("mentoring:application-file", "CV", lambda w: {"code": w.application.code,
       "which": "cv"}, S | {MENTOR}),
@@ -257,6 +301,32 @@ CASES = [
       hidden_from={MENTOR, EXPERT, DONOR}),
     c("mentoring:mentorship", "the mentor's", conv("mentor_mentorship"), S | {MENTOR},
       hidden_from={EXPERT, YOUNG, DONOR}),
+    # the mentorship page's editors: staff and the pair's mentor keep milestones and the
+    # plan (the mentee reads them: 403); staff change the pair and keep testimonials
+    c("mentoring:milestone-create", "the young expert's", conv("young_mentorship"), S,
+      hidden_from={MENTOR, EXPERT, DONOR}),
+    c("mentoring:milestone-create", "the mentor's", conv("mentor_mentorship"), S | {MENTOR},
+      hidden_from={EXPERT, YOUNG, DONOR}),
+    c("mentoring:milestone-edit", "the young expert's", conv("young_milestone"), S,
+      hidden_from={MENTOR, EXPERT, DONOR}),
+    c("mentoring:milestone-edit", "the mentor's", conv("mentor_milestone"), S | {MENTOR},
+      hidden_from={EXPERT, YOUNG, DONOR}),
+    c("mentoring:milestone-done", "the young expert's", conv("young_milestone"), S,
+      hidden_from={MENTOR, EXPERT, DONOR}),
+    c("mentoring:milestone-done", "the mentor's", conv("mentor_milestone"), S | {MENTOR},
+      hidden_from={EXPERT, YOUNG, DONOR}),
+    c("mentoring:milestone-remove", "the young expert's", conv("young_milestone"), S,
+      hidden_from={MENTOR, EXPERT, DONOR}),
+    c("mentoring:milestone-remove", "the mentor's", conv("mentor_milestone"), S | {MENTOR},
+      hidden_from={EXPERT, YOUNG, DONOR}),
+    c("mentoring:mentorship-plan", "the young expert's", conv("young_mentorship"), S,
+      hidden_from={MENTOR, EXPERT, DONOR}),
+    c("mentoring:mentorship-plan", "the mentor's", conv("mentor_mentorship"), S | {MENTOR},
+      hidden_from={EXPERT, YOUNG, DONOR}),
+    c("mentoring:mentorship-mentor", "the mentor's", conv("mentor_mentorship"), S),
+    c("mentoring:testimonial-create", "the young expert's", conv("young_mentorship"), S),
+    c("mentoring:testimonial-withdraw", "the young expert's", lambda w: {
+      "code": w.young_mentorship.code, "testimonial": w.young_testimonial.code}, S),
     # monitoring: staff manage; donors read the submitted reports marked for them
     c("monitoring:home", "", None, S | {DONOR}, posts=NOBODY),
     c("monitoring:phase", "with a donor report", conv("phase"), S | {DONOR}, posts=NOBODY),
@@ -374,6 +444,14 @@ class World:
         self.application = Application.objects.filter(call=self.call).first()
         self.young_mentorship = Mentorship.objects.get(mentee=self.young)
         self.mentor_mentorship = Mentorship.objects.get(mentor__user__username=MENTOR)
+        self.young_milestone = self.young_mentorship.milestones.order_by("pk").first()
+        self.mentor_milestone = self.mentor_mentorship.milestones.order_by("pk").first()
+        from kenesh.mentoring.models import Testimonial
+
+        self.young_testimonial = Testimonial.objects.create(
+            person=self.young, quote="Fictional words.", attribution="description",
+            consent_at=self.young_mentorship.started_on.isoformat() + "T12:00:00Z",
+        )  # fmt: skip
         from kenesh.monitoring.models import (
             Assumption,
             ChangeStatement,
@@ -425,6 +503,8 @@ class World:
             services.unsubscribe_url(young_user, Kind.REMINDER).rstrip("/").rsplit("/", 1)[1]
         )
         assert links.read(self.unsubscribe_token, action="unsubscribe")
+        # Two fictional records of one person, merged (the demo holds no merge).
+        self.merge_record = make_merge_record()
 
 
 @pytest.fixture(scope="module")

@@ -24,10 +24,25 @@ MATRIX = {
     "selection": (LOGIN, 200, 403, 403, 403, 403),
     "pairing": (LOGIN, 200, 403, 403, 403, 403),
     "growth": (LOGIN, 200, 200, 403, 403, 403),
+    # The call editor is staff's; opening and closing take only a POST.
+    "call-create": (LOGIN, 200, 403, 403, 403, 403),
+    "call-edit": (LOGIN, 200, 403, 403, 403, 403),
+    "call-open": (LOGIN, 405, 403, 403, 403, 403),
+    "call-close": (LOGIN, 405, 403, 403, 403, 403),
     "review": (LOGIN, 200, 200, 403, 403, 403),
     "application-file": (LOGIN, 200, 200, 403, 403, 403),
     # Only the pair and staff know a mentorship exists.
     "mentorship": (LOGIN, 200, 200, 404, 200, 403),
+    # Its editors: staff and the pair's mentor keep the plan (the mentee reads it) ...
+    "milestone-create": (LOGIN, 200, 200, 404, 403, 403),
+    "milestone-edit": (LOGIN, 200, 200, 404, 403, 403),
+    "milestone-done": (LOGIN, 200, 200, 404, 403, 403),
+    "milestone-remove": (LOGIN, 200, 200, 404, 403, 403),
+    "mentorship-plan": (LOGIN, 200, 200, 404, 403, 403),
+    # ... and only staff change the pair and keep testimonials.
+    "mentorship-mentor": (LOGIN, 200, 403, 403, 403, 403),
+    "testimonial-create": (LOGIN, 200, 403, 403, 403, 403),
+    "testimonial-withdraw": (LOGIN, 200, 403, 403, 403, 403),
 }
 
 
@@ -53,9 +68,41 @@ def urls(personas, call, settings, tmp_path):
         "selection": f"/mentoring/calls/{call.code}/selection/",
         "pairing": f"/mentoring/calls/{call.code}/pairing/",
         "growth": f"/mentoring/calls/{call.code}/growth/",
+        "call-create": "/mentoring/calls/new/",
+        "call-edit": f"/mentoring/calls/{call.code}/edit/",
+        "call-open": f"/mentoring/calls/{call.code}/open/",
+        "call-close": f"/mentoring/calls/{call.code}/close/",
         "review": f"/mentoring/applications/{application.code}/",
         "application-file": f"/mentoring/applications/{application.code}/cv/",
         "mentorship": f"/mentoring/mentorships/{mentorship.code}/",
+        **editor_urls(mentorship),
+    }
+
+
+def editor_urls(mentorship) -> dict:
+    from django.utils import timezone
+
+    from kenesh.mentoring import models
+
+    step = models.Milestone.objects.create(
+        mentorship=mentorship, title="Outline", due_on=datetime.date(2023, 3, 1)
+    )
+    quote = models.Testimonial.objects.create(
+        person=mentorship.mentee,
+        quote="Words.",
+        attribution="description",
+        consent_at=timezone.now(),
+    )
+    pair = f"/mentoring/mentorships/{mentorship.code}"
+    return {
+        "milestone-create": f"{pair}/milestones/new/",
+        "milestone-edit": f"/mentoring/milestones/{step.code}/edit/",
+        "milestone-done": f"/mentoring/milestones/{step.code}/done/",
+        "milestone-remove": f"/mentoring/milestones/{step.code}/remove/",
+        "mentorship-plan": f"{pair}/plan/",
+        "mentorship-mentor": f"{pair}/mentor/",
+        "testimonial-create": f"{pair}/testimonials/new/",
+        "testimonial-withdraw": f"{pair}/testimonials/{quote.code}/withdraw/",
     }
 
 

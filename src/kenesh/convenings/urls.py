@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kenesh.convenings import poll_views, simulation_views, views
+from kenesh.convenings import poll_views, scenario_views, simulation_views, views
 
 app_name = "convenings"
 urlpatterns = [
@@ -34,6 +34,24 @@ urlpatterns = [
     ),
     path("<uuid:code>/simulation/teams/", simulation_views.teams, name="scenario-teams"),
     path("<uuid:code>/simulation/debrief/", simulation_views.debrief, name="scenario-debrief"),
+]
+urlpatterns += [
+    path("<uuid:code>/simulation/scenario/", scenario_views.scenario_edit, name="scenario-edit"),
+    path(
+        "<uuid:code>/simulation/scenario/duplicate/",
+        scenario_views.scenario_duplicate,
+        name="scenario-duplicate",
+    ),
+    path(
+        "<uuid:code>/simulation/scenario/teams/",
+        scenario_views.scenario_teams_edit,
+        name="scenario-teams-edit",
+    ),
+    path(
+        "<uuid:code>/simulation/scenario/injects/",
+        scenario_views.scenario_injects_edit,
+        name="scenario-injects-edit",
+    ),
 ]
 urlpatterns += [
     path("<uuid:code>/poll/", poll_views.poll, name="poll"),

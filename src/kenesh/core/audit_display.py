@@ -281,6 +281,34 @@ SENTENCES = {
         _("%(actor)s restored the person to the pages non-staff readers see."),
         {},
     ),
+    "people.person.merged": (
+        _(
+            "%(actor)s merged the record with %(other)s's (records moved: %(moved)s; "
+            "set aside as held by both: %(set_aside)s; values taken over: %(fields)s)."
+        ),
+        {},
+    ),
+    "people.person.merge_undone": (
+        _("%(actor)s undid the merge with %(other)s's record: both records are as before."),
+        {},
+    ),
+    "people.account.invited": (
+        _(
+            "%(actor)s invited the person to sign in as %(role)s (a mail with a link to set "
+            "a password)."
+        ),
+        {"role": "access.user.role"},
+    ),
+    "people.account.activated": (_("%(actor)s set their password and can sign in."), {}),
+    "people.account.role_changed": (
+        _("%(actor)s changed the account's role from %(from)s to %(role)s."),
+        {"from": "access.user.role", "role": "access.user.role"},
+    ),
+    "people.account.deactivated": (
+        _("%(actor)s deactivated the account: it cannot sign in."),
+        {},
+    ),
+    "people.account.reactivated": (_("%(actor)s reactivated the account."), {}),
     # convenings
     "convenings.convening.created": (_("%(actor)s created the convening."), {}),
     "convenings.convening.updated": (_("%(actor)s changed the convening: %(fields)s."), {}),
@@ -305,6 +333,28 @@ SENTENCES = {
     "convenings.document.attached": (_("%(actor)s attached a document."), {}),
     "convenings.inject.released": (_("%(actor)s released the inject to the teams."), {}),
     "convenings.decision.recorded": (_("%(actor)s recorded the team's decision."), {}),
+    "convenings.scenario.created": (_("%(actor)s wrote the simulation's scenario."), {}),
+    "convenings.scenario.updated": (
+        _("%(actor)s changed the scenario's title or brief (fields: %(fields)s)."),
+        {},
+    ),
+    "convenings.scenario.duplicated": (
+        _("%(actor)s started the scenario as a copy of “%(source_title)s”."),
+        {},
+    ),
+    "convenings.scenario.team_saved": (
+        _("%(actor)s saved the team %(name)s (fields: %(fields)s)."),
+        {},
+    ),
+    "convenings.scenario.team_removed": (_("%(actor)s removed the team %(name)s."), {}),
+    "convenings.scenario.inject_saved": (
+        _("%(actor)s saved the inject “%(title)s” (fields: %(fields)s)."),
+        {},
+    ),
+    "convenings.scenario.inject_removed": (
+        _("%(actor)s removed the inject “%(title)s”."),
+        {},
+    ),
     "convenings.teams.assigned": (
         _("%(actor)s divided the participants into teams (sizes: %(sizes)s)."),
         {},
@@ -374,6 +424,23 @@ SENTENCES = {
         {},
     ),
     # mentoring
+    "mentoring.call.created": (_("%(actor)s created the call."), {}),
+    "mentoring.call.updated": (_("%(actor)s changed the call (%(fields)s)."), {}),
+    "mentoring.call.opened": (
+        _("%(actor)s opened the call on the day (it was to open on %(opens_on_was)s)."),
+        {},
+    ),
+    "mentoring.call.closed": (
+        _("%(actor)s closed the call on the day (it was to close on %(closes_on_was)s)."),
+        {},
+    ),
+    "mentoring.call.reviewers_changed": (
+        _(
+            "%(actor)s changed the call's reviewers (added: %(added)s, removed: %(removed)s, "
+            "named now: %(reviewers)s)."
+        ),
+        {},
+    ),
     "mentoring.application.submitted": (_("An applicant submitted the application."), {}),
     "mentoring.application.replacement_refused": (
         _("A second application from the same address was refused."),
@@ -408,6 +475,36 @@ SENTENCES = {
         _("%(actor)s recorded an assessment (stage: %(stage)s)."),
         {"stage": "mentoring.assessment.stage"},
     ),
+    "mentoring.milestone.saved": (
+        _("%(actor)s saved the milestone “%(title)s” (new: %(created)s)."),
+        {},
+    ),
+    "mentoring.milestone.done": (_("%(actor)s marked the milestone “%(title)s” done."), {}),
+    "mentoring.milestone.removed": (_("%(actor)s removed the milestone “%(title)s”."), {}),
+    "mentoring.mentorship.goals_updated": (_("%(actor)s updated the plan and goals."), {}),
+    "mentoring.mentorship.mentor_changed": (
+        _("%(actor)s changed the mentor of the pair (who, when and why are on the page)."),
+        {},
+    ),
+    "mentoring.testimonial.saved": (
+        _(
+            "%(actor)s recorded a testimonial of %(who)s "
+            "(attribution: %(attribution)s; consent to be named: %(name_consent)s)."
+        ),
+        {
+            "who": {"mentee": _("the young expert"), "mentor": _("the mentor")},
+            "attribution": "mentoring.testimonial.attribution",
+            "name_consent": {
+                "on_file": _("on the roster record"),
+                "given_now": _("given when recorded"),
+                "not_needed": _("not needed"),
+            },
+        },
+    ),
+    "mentoring.testimonial.withdrawn": (
+        _("%(actor)s withdrew a testimonial of %(who)s and deleted its words."),
+        {"who": {"mentee": _("the young expert"), "mentor": _("the mentor")}},
+    ),
     # papers
     "papers.paper.created": (_("%(actor)s created the paper."), {}),
     "papers.version.saved": (_("%(actor)s saved version %(version)s of the paper."), {}),
@@ -421,6 +518,18 @@ SENTENCES = {
     "papers.paper.approve": (_("%(actor)s approved the paper."), PAPER_STATUS),
     "papers.paper.publish": (_("%(actor)s published the paper."), PAPER_STATUS),
     "papers.reviewers.assigned": (_("%(actor)s assigned the paper's reviewers."), {}),
+    "papers.paper.authors_changed": (
+        _("%(actor)s changed the paper's authors: %(change)s (%(role)s)."),
+        {
+            "change": {
+                "added": _("an author added"),
+                "removed": _("an author taken off"),
+                "changed": _("an author's role or place changed"),
+            },
+            "role": "papers.authorship.role",
+        },
+    ),
+    "papers.paper.mentor_changed": (_("%(actor)s changed the paper's mentor."), {}),
     "papers.review.submitted": (
         _("%(actor)s submitted a review of the paper: %(verdict)s."),
         {"verdict": "papers.paperreview.verdict"},

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kenesh.core.forms import UserForm, UserModelForm, VisibleCharField
 from kenesh.core.uploads import check_upload
-from kenesh.mentoring.models import SKILLS, Application, Assessor, Mode, Stage
+from kenesh.mentoring.models import SKILLS, Application, Assessor, Mode, Stage, criterion_label
 from kenesh.mentoring.rules import assessors_for
 from kenesh.people.models import Country, LanguageCode, Theme
 
@@ -111,7 +111,7 @@ class ReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         for criterion in criteria:
             self.fields[f"score_{criterion['key']}"] = forms.IntegerField(
-                label=f"{criterion['label']} (×{criterion['weight']})",
+                label=f"{criterion_label(criterion)} (×{criterion['weight']})",
                 min_value=0,
                 max_value=5,
                 required=False,
@@ -121,7 +121,9 @@ class ReviewForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("conflict"):
-            missing = [c["label"] for c in self.criteria if data.get(f"score_{c['key']}") is None]
+            missing = [
+                criterion_label(c) for c in self.criteria if data.get(f"score_{c['key']}") is None
+            ]
             if missing:
                 raise forms.ValidationError(
                     _("Score every criterion from 0 to 5: %(missing)s.")

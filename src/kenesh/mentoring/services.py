@@ -270,7 +270,7 @@ def pair(
     """Record the mentorships the matching proposes (``queries.plan_pairs``): only for
     mentees without a mentor, within the places mentors have left in this call. With
     ``expected`` (the fingerprint of the proposal the user saw), write exactly that
-    proposal or nothing. Staff can change pairs afterwards in the back office."""
+    proposal or nothing. Staff can change a pair afterwards from its mentorship page."""
     Call.objects.select_for_update().filter(pk=call.pk).first()  # one pairing at a time
     plan = queries.plan_pairs(call=call, mentees=mentees, mentors=mentors, weights=weights)
     if expected is not None and expected != plan.fingerprint:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kenesh.mentoring import views
+from kenesh.mentoring import call_urls, mentorship_urls, views
 
 app_name = "mentoring"
 urlpatterns = [
@@ -16,3 +16,4 @@ urlpatterns = [
     path("applications/<uuid:code>/<str:which>/", views.application_file, name="application-file"),
     path("mentorships/<uuid:code>/", views.mentorship_detail, name="mentorship"),
 ]
+urlpatterns += call_urls.urlpatterns + mentorship_urls.urlpatterns

@@ -6,13 +6,14 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kenesh.access.decorators import public, requires
 from kenesh.convenings import queries as convening_queries
 from kenesh.core.audit import log_action
 from kenesh.core.forms import add_service_errors
 from kenesh.core.net import client_address
-from kenesh.mentoring import explain, queries, services
+from kenesh.mentoring import explain, mentorship_services, queries, services
 from kenesh.mentoring.forms import (
     ApplicationForm,
     AssessmentForm,
@@ -31,6 +32,7 @@ from kenesh.mentoring.models import (
     Review,
     Stage,
     Testimonial,
+    criterion_label,
 )
 from kenesh.mentoring.rules import (
     REPLACEMENT_HOURS,
@@ -200,6 +202,15 @@ def call_detail(request, code):
             ],
             "mine": mine,
             "can_manage": request.user.has_perm("mentoring.manage"),
+            "criteria": [
+                {"label": criterion_label(c), "weight": c["weight"]} for c in call.criteria
+            ],
+            "reviewers": [
+                getattr(u, "person", None) or u.get_username()
+                for u in call.reviewers.select_related("person")
+            ]
+            if request.user.has_perm("mentoring.manage")
+            else [],
         },
     )
 
@@ -366,7 +377,11 @@ def pairing(request, code):
                 else:
                     messages.success(
                         request,
-                        _("%(n)s mentorships were made; change any pair in the back office.")
+                        ngettext(
+                            "%(n)s mentorship was made; change a pair from its page.",
+                            "%(n)s mentorships were made; change a pair from its page.",
+                            len(made),
+                        )
                         % {"n": len(made)},
                     )
                     return redirect("mentoring:home")
@@ -442,11 +457,18 @@ def mentorship_detail(request, code):
     milestones = [(m, m.paper if m.paper_id in readable else None) for m in steps]
     path = convening_queries.paths([mentorship.mentee], viewer=user)[0]
     bound = posted_session or posted_assessment
+    can_manage = user.has_perm("mentoring.manage")
     return render(
         request,
         "mentoring/mentorship_detail.html",
         {
             "mentorship": mentorship,
+            "can_keep_plan": user.has_perm("mentoring.keep_plan", mentorship),
+            "can_manage": can_manage,
+            "changes": mentorship.mentor_changes.select_related(
+                "from_mentor", "to_mentor", "by__person"
+            ),
+            "testimonials": mentorship_services.testimonials_of(mentorship) if can_manage else [],
             "sessions": mentorship.sessions.all(),
             "assessments": assessments,
             "milestones": milestones,

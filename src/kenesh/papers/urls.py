@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kenesh.papers import views
+from kenesh.papers import author_views, views
 
 app_name = "papers"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<uuid:code>/edit/", views.paper_edit, name="paper-edit"),
     path("<uuid:code>/diff/", views.paper_diff, name="paper-diff"),
     path("<uuid:code>/move/", views.paper_move, name="paper-move"),
+    path("<uuid:code>/authors/", author_views.paper_authors, name="paper-authors"),
     path("<uuid:code>/reviewers/", views.paper_reviewers, name="paper-reviewers"),
     path("<uuid:code>/review/", views.paper_review, name="paper-review"),
     path("<uuid:code>/paper.pdf", views.paper_pdf, name="paper-pdf"),

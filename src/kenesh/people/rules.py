@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from kenesh.access.predicates import is_authenticated, is_member, is_staff
-from kenesh.people.models import Organization, Person, Theme
+from kenesh.people.models import MergeRecord, Organization, Person, Theme
 
 
 @rules.predicate
@@ -39,6 +39,10 @@ rules.add_perm("people.view_exact_counts", is_staff)
 rules.add_perm("people.withdraw_person", is_staff | is_self)
 rules.add_perm("people.restore_person", is_staff)
 rules.add_perm("people.manage_vocabulary", is_staff)
+# Merging two records of one person, and undoing it (``kenesh.people.merge``).
+rules.add_perm("people.merge_person", is_staff)
+# Accounts of roster people: staff; which roles and accounts, people.accounts decides.
+rules.add_perm("people.manage_accounts", is_staff)
 # The admin and the staff pages ask Django's own model permissions.
 for model in ("person", "organization", "theme", "language"):
     rules.add_perm(f"people.view_{model}", is_staff)
@@ -77,3 +81,19 @@ def get_organisation_for(user, code) -> Organization:
 def get_theme_for(user, code) -> Theme:
     """A theme staff manage from the roster; a code that names nothing is a 404."""
     return get_object_or_404(Theme, code=code)
+
+
+def get_person_to_merge(user, code) -> Person:
+    """A person ``user`` may merge: one they may see on the roster that was neither
+    erased nor withdrawn (404 otherwise: such a record is not offered for merging)."""
+    person = get_person_for(user, code, to="edit")
+    if person.erased_at is not None or person.withdrawn_at is not None:
+        raise Http404
+    return person
+
+
+def get_merge_record_for(user, code) -> MergeRecord:
+    """A merge staff look back on or undo (the view's permission admits only them)."""
+    return get_object_or_404(
+        MergeRecord.objects.select_related("kept", "merged", "by", "undone_by"), code=code
+    )

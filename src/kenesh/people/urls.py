@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kenesh.people import views, vocabulary_views
+from kenesh.people import account_views, merge_urls, views, vocabulary_views
 
 app_name = "people"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("me/export/", views.profile_export, name="profile-export"),
     path("<uuid:code>/", views.person_detail, name="person-detail"),
     path("<uuid:code>/edit/", views.person_edit, name="person-edit"),
+    path("<uuid:code>/account/", account_views.account, name="account"),
+    path("welcome/<str:token>/", account_views.account_welcome, name="account-welcome"),
     path("<uuid:code>/export/", views.person_export, name="person-export"),
     path("<uuid:code>/erase/", views.person_erase, name="person-erase"),
     path("<uuid:code>/withdraw/", views.person_withdraw, name="person-withdraw"),
@@ -28,3 +30,4 @@ urlpatterns = [
     path("themes/new/", vocabulary_views.theme_create, name="theme-create"),
     path("themes/<uuid:code>/edit/", vocabulary_views.theme_edit, name="theme-edit"),
 ]
+urlpatterns += merge_urls.urlpatterns
