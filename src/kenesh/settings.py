@@ -72,7 +72,13 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # Last, so that core's templates may override its widgets (an empty choice in words).
+    "django.forms",
 ]
+# Widgets render through the project's template engine, so core/templates/django/forms/
+# can say "Choose…" instead of "---------".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FILTERS_EMPTY_CHOICE_LABEL = _("Any")
 
 MIDDLEWARE = [
     # First, so it sees every other middleware's response: 503 while the database is down.
