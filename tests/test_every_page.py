@@ -678,7 +678,7 @@ def test_every_page_as_every_role(world, role):
         if leaked:
             problems.append(f"{where}: shows what {role} may not know: {leaked[:3]}")
         if ">---------<" in page:
-            problems.append(f"{where}: a choice reads \"---------\" (give it words)")
+            problems.append(f'{where}: a choice reads "---------" (give it words)')
         for form in forms_in(response.context):
             for wrong in choices_the_user_may_not_know(form, user):
                 problems.append(f"{where}: offers {wrong}")
