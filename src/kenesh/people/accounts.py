@@ -114,7 +114,7 @@ def invite(*, person: Person, role: str, by: User) -> User:
     A person whose account is already in use is not invited again (they have a
     password); a pending invitation is replaced by a new link. Raises ValidationError or
     PermissionDenied, with nothing written, when the invitation cannot be made."""
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     _check_person(person)
     _check_role(by, role)
     user = person.user
