@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from kenesh.access.decorators import requires
@@ -67,9 +68,12 @@ def merge_compare(request, code, other_code):
         else:
             messages.success(
                 request,
-                _(
+                ngettext(
+                    "%(merged)s was merged into %(kept)s: %(moved)s record moved. The merge "
+                    "can be undone for a day from this page.",
                     "%(merged)s was merged into %(kept)s: %(moved)s records moved. The merge "
-                    "can be undone for a day from this page."
+                    "can be undone for a day from this page.",
+                    len(record.moves),
                 )
                 % {"merged": merged.name, "kept": kept.name, "moved": len(record.moves)},
             )
