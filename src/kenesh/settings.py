@@ -343,4 +343,5 @@ KENESH_RETENTION_DAYS = {
     "vote_links": int(os.environ.get("KENESH_RETAIN_VOTE_LINKS_DAYS", "180")),
     "sessions": int(os.environ.get("KENESH_RETAIN_SESSIONS_DAYS", "90")),
     "sign_in_failures": int(os.environ.get("KENESH_RETAIN_SIGN_IN_FAILURES_DAYS", "90")),
+    "merged_records": int(os.environ.get("KENESH_RETAIN_MERGED_RECORDS_DAYS", "30")),
 }

@@ -247,6 +247,7 @@ def test_without_a_date_each_rule_keeps_what_its_policy_keeps(programme, setting
         "vote_links": 10_000,
         "sessions": 1,
         "sign_in_failures": 10_000,
+        "merged_records": 10_000,
     }
     purge()
     assert Application.objects.count() == 4
@@ -255,7 +256,7 @@ def test_without_a_date_each_rule_keeps_what_its_policy_keeps(programme, setting
     assert not UserSession.objects.filter(pk=programme["old_session"].pk).exists()
     assert AccessAttempt.objects.exists()
     entries = AuditEntry.objects.filter(action="core.retention.purged")
-    assert entries.count() == 5  # one per rule, even when it removed nothing
+    assert entries.count() == 6  # one per rule, even when it removed nothing
     sentence = describe(entries.get(data__rule="mentoring.session_notes"))
     assert "mentoring.session_notes" in sentence and "1" in sentence
 

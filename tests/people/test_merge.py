@@ -494,3 +494,32 @@ def test_an_earlier_merge_waits_for_the_later_one_to_be_undone(pair, personas):
     merge.undo_merge(record=later, by=personas["staff"])
     merge.undo_merge(record=first, by=personas["staff"])
     assert Person.objects.filter(pk__in=[kept.pk, other.pk, third.pk]).count() == 3
+
+
+def test_a_merged_record_keeps_names_and_contacts_only_while_the_merge_can_be_undone(
+    pair, personas
+):
+    """`kenesh purge`: after the retention period, never inside the undo window, the
+    record merged away keeps a pseudonym and nothing that reaches the person."""
+    from kenesh.core import retention
+
+    kept, other = pair
+    record = merge.merge_people(kept=kept, merged=other, by=personas["staff"], take=("city",))
+    rule = next(r for r in retention.rules() if r.name == "people.merged_records")
+    # Inside the undo window nothing goes, whatever the cut-off asked.
+    assert rule.find(timezone.now() + datetime.timedelta(days=1)) == []
+    Person.all_objects.filter(pk=other.pk).update(
+        merged_at=timezone.now() - datetime.timedelta(days=40)
+    )
+    assert rule.find(timezone.now() - datetime.timedelta(days=30)) == [
+        f"merged person {other.code}"
+    ]
+    assert rule.purge(timezone.now() - datetime.timedelta(days=30)) == 1
+    gone = Person.all_objects.get(pk=other.pk)
+    assert gone.name.startswith("Erased expert") and gone.name_latin == gone.name
+    assert (gone.email, gone.city, gone.phone, gone.organization_id) == ("", "", "", None)
+    assert gone.erased_at is not None and gone.directory_consent_at is None
+    assert MergeRecord.objects.get(pk=record.pk).fields == {}
+    kept.refresh_from_db()
+    assert kept.city == "Osh" and kept.name == "Айгуль Асанова"  # the record kept is untouched
+    assert rule.purge(timezone.now()) == 0  # done once

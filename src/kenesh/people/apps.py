@@ -10,6 +10,9 @@ class PeopleConfig(AppConfig):
         from kenesh.people import subject
 
         subject.register()
+        from kenesh.people import retention
+
+        retention.register_rules()
         from kenesh.people import merge
 
         # notifications sits below people and imports none of it: register its link here.
