@@ -8,7 +8,8 @@ from tests.factories import PersonFactory
 
 
 def required(kind: str) -> bool:
-    """CI sets KENESH_REQUIRE_BROWSER / KENESH_REQUIRE_POSTGRES: a skip there is a failure."""
+    """CI sets KENESH_REQUIRE_BROWSER / _POSTGRES / _AXE (axe-core for the accessibility
+    audit, installed by npm): a skip there is a failure."""
     return os.environ.get(f"KENESH_REQUIRE_{kind.upper()}", "") not in {"", "0"}
 
 
