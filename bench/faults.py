@@ -434,7 +434,7 @@ async def voter(base, code, tokens, statements, stop_at, records, acknowledged):
                     # The same value if this vote is sent again after a failure.
                     value = ("1", "-1", "0")[zlib.crc32(f"{token}{statement}".encode()) % 3]
                     status, _body = await fetch(
-                        session, "POST", f"{base}/deliberation/{code}/vote/", records, "vote",
+                        session, "POST", f"{base}/deliberation/{code}/vote/cast/", records, "vote",
                         data={"statement": statement, "value": value, "language": "ru",
                               "csrfmiddlewaretoken": csrf},
                     )  # fmt: skip

@@ -446,7 +446,7 @@ class Client:
         body = await self.request(
             label,
             "POST",
-            url,
+            url + "cast/",
             data={
                 "csrfmiddlewaretoken": token.group(1),
                 "statement": statement,

@@ -112,6 +112,7 @@ VIEW_MODULES = (
     "scenario_views.py",
     "recommendation_views.py",
     "author_views.py",
+    "vote_views.py",
     "session_views.py",
     "edit_views.py",
     "file_views.py",

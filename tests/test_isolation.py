@@ -356,6 +356,9 @@ DIALOGUE_URLS = {
     "deliberation:statements": (lambda d: {"code": d.conversation.code}, P_F_REFUSED),
     "deliberation:links": (lambda d: {"code": d.pseudonymous.code}, P_F_REFUSED),
     "deliberation:vote": (lambda d: {"code": d.conversation.code}, P_F_OPEN),
+    "deliberation:vote-cast": (lambda d: {"code": d.conversation.code}, P_F_REFUSED),  # POST only
+    "deliberation:vote-statement": (lambda d: {"code": d.conversation.code}, P_F_REFUSED),
+    "deliberation:vote-attributes": (lambda d: {"code": d.conversation.code}, P_F_REFUSED),
     "deliberation:results": (lambda d: {"code": d.conversation.code}, P_F_OPEN),
     "deliberation:analyze": (lambda d: {"code": d.conversation.code}, P_F_REFUSED),
     "deliberation:analysis-progress": (lambda d: {"code": d.conversation.code}, P_F_OPEN),
@@ -522,7 +525,7 @@ def test_the_other_dialogue_s_inject_or_statement_under_one_s_own_code_is_unknow
             ),
             (
                 participant,
-                "deliberation:vote",
+                "deliberation:vote-cast",
                 {"code": own.conversation.code},
                 {"code": own.conversation.code},
                 {"value": "1", "statement": other.statement.code, "language": "en"},
@@ -556,7 +559,8 @@ def test_the_other_dialogue_s_inject_or_statement_under_one_s_own_code_is_unknow
 def forged_posts(d, name: str) -> list[dict]:
     """Bodies that would change something on dialogue ``d``'s page ``name``: one with
     every field the dialogue's forms take (a vote, an answer, a decision, a document,
-    links), and on the vote page a statement and declared attributes too."""
+    links), and for the vote page's statement and attribute actions a statement and
+    declared attributes alone too."""
     bodies = [
         {
             "value": "1",
@@ -571,9 +575,10 @@ def forged_posts(d, name: str) -> list[dict]:
             "count": "3",
         }
     ]
-    if name == "deliberation:vote":
-        bodies.append({"submit": "1", "text": "A forged statement", "language": "en"})
-        bodies.append({"declare": "1", "country": "KZ", "track": "seasoned"})
+    if name == "deliberation:vote-statement":
+        bodies.append({"text": "A forged statement", "language": "en"})
+    if name == "deliberation:vote-attributes":
+        bodies.append({"country": "KZ", "track": "seasoned"})
     return bodies
 
 
@@ -624,7 +629,7 @@ def test_posts_to_the_other_dialogue_answer_as_unknown_and_write_nothing(world, 
     own = world.a
     client = client_for(own.participant)
     body = forged_posts(own, "")[0]
-    client.post(reverse("deliberation:vote", kwargs={"code": own.conversation.code}), body)
+    client.post(reverse("deliberation:vote-cast", kwargs={"code": own.conversation.code}), body)
     assert Vote.objects.filter(statement=own.statement).count() == 1
     body = forged_posts(own, "")[0]
     client.post(reverse("convenings:invitation-answer", kwargs={"code": own.convening.code}), body)
@@ -656,11 +661,14 @@ def test_an_invitation_link_opens_its_own_dialogue_s_panel_and_no_other(world):
                 nothing = reverse(name, kwargs={"code": uuid.uuid4()})
                 if answer(client.get(theirs), theirs) != answer(client.get(nothing), nothing):
                     problems.append(f"{own.letter}'s link, {who}: {other.letter}'s {name} shows")
-            theirs = reverse("deliberation:vote", kwargs={"code": other.pseudonymous.code})
-            nothing = reverse("deliberation:vote", kwargs={"code": uuid.uuid4()})
+            theirs = reverse("deliberation:vote-cast", kwargs={"code": other.pseudonymous.code})
+            nothing = reverse("deliberation:vote-cast", kwargs={"code": uuid.uuid4()})
             body = {"value": "1", "statement": other.pseudo_statement.code, "language": "en"}
-            if answer(client.post(theirs, body), theirs) != answer(
-                client.post(nothing, body), nothing
+            # Compared with the vote page's own address blanked: an anonymous visitor is
+            # sent to sign in and back to the page the action was posted from.
+            theirs_page, nothing_page = theirs.removesuffix("cast/"), nothing.removesuffix("cast/")
+            if answer(client.post(theirs, body), theirs_page) != answer(
+                client.post(nothing, body), nothing_page
             ):
                 problems.append(
                     f"{own.letter}'s link, {who}: a vote in {other.letter} answers apart"

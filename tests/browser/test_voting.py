@@ -49,7 +49,7 @@ def test_a_participant_votes_ten_statements_and_a_statement_is_moderated_in(brow
     screenshot(page, "vote-young-phone-en")
 
     page.fill("textarea[name=text]", "Fictional: border villages should share one clinic.")
-    page.click("form:has(input[name=submit]) button[type=submit]")
+    page.click("[data-testid=statement-form] button[type=submit]")
     page.wait_for_selector("text=will appear after moderation")
 
     staff_ctx = browser.new_context(viewport={"width": 1280, "height": 900})

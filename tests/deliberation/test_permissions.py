@@ -23,6 +23,9 @@ def url(name, conversation):
         "statements": f"/deliberation/{code}/statements/",
         "links": f"/deliberation/{code}/links/",
         "vote": f"/deliberation/{code}/vote/",
+        "vote-cast": f"/deliberation/{code}/vote/cast/",
+        "vote-statement": f"/deliberation/{code}/vote/statement/",
+        "vote-attributes": f"/deliberation/{code}/vote/about-you/",
         "results": f"/deliberation/{code}/results/",
         "analyze": f"/deliberation/{code}/results/analyze/",
         "analysis-progress": f"/deliberation/{code}/results/progress/",
@@ -42,6 +45,10 @@ MATRIX = {
     "statements": [302, 200, 200, 403, 403, 403, 403],
     "links": [302, 200, 200, 403, 403, 403, 403],
     "vote": [302, 403, 403, 200, 200, 200, 403],
+    # The page's three actions take POST only (tests/deliberation/test_vote_actions.py).
+    "vote-cast": [405] * 7,
+    "vote-statement": [405] * 7,
+    "vote-attributes": [405] * 7,
     "results": [302, 200, 200, 200, 200, 200, 200],
     "analyze": [302, 405, 405, 403, 403, 403, 403],
     "analysis-progress": [302, 200, 200, 200, 200, 200, 200],
@@ -91,13 +98,13 @@ def test_members_with_the_address_of_a_closed_convenings_conversation_get_404(lo
         for page in ("", "vote/", "results/", "results/progress/"):
             assert client.get(f"/deliberation/{code}/{page}").status_code == 404, (role, page)
         posted = client.post(
-            f"/deliberation/{code}/vote/",
+            f"/deliberation/{code}/vote/cast/",
             {"statement": str(statement.code), "value": "1", "language": "en"},
         )
         assert posted.status_code == 404
         assert (
             client.post(
-                f"/deliberation/{code}/vote/",
+                f"/deliberation/{code}/vote/statement/",
                 {"submit": "1", "text": "Let me in", "language": "en"},
             ).status_code
             == 404
@@ -120,7 +127,7 @@ def test_the_closed_convenings_invited_participants_take_part(login, closed_talk
     assert "Closed talk" in expert.get("/deliberation/").content.decode()
     statement = closed_talk.statements.get()
     expert.post(
-        f"/deliberation/{closed_talk.code}/vote/",
+        f"/deliberation/{closed_talk.code}/vote/cast/",
         {"statement": str(statement.code), "value": "1", "language": "en"},
     )
     assert Vote.objects.get().participant.person == personas["expert"].person
@@ -181,7 +188,7 @@ def test_the_vote_button_is_offered_to_exactly_those_who_may_vote(
     if votes:
         statement = page.context["statement"]
         client.post(
-            f"/deliberation/{conversation.code}/vote/",
+            f"/deliberation/{conversation.code}/vote/cast/",
             {"statement": str(statement.code), "value": "1", "language": "en"},
         )
         assert Vote.objects.get().participant.person.user == personas[role]

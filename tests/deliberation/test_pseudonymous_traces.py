@@ -25,7 +25,7 @@ def take_part_by_link(client, conversation, participant):
     page = client.get(f"/deliberation/{conversation.code}/vote/", **TRACE)
     statement = page.context["statement"]
     client.post(
-        f"/deliberation/{conversation.code}/vote/",
+        f"/deliberation/{conversation.code}/vote/cast/",
         {"statement": str(statement.code), "value": 1, "language": "en"},
         **TRACE,
     )

@@ -88,7 +88,7 @@ def test_a_vote_schedules_the_analysis(login, conversation, django_capture_on_co
     statement = client.get(f"/deliberation/{conversation.code}/vote/").context["statement"]
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            f"/deliberation/{conversation.code}/vote/",
+            f"/deliberation/{conversation.code}/vote/cast/",
             {"statement": str(statement.code), "value": "1", "language": "en"},
         )
     analysis = conversation.analyses.get()
@@ -112,7 +112,7 @@ def test_a_burst_of_votes_shares_one_run_queued_fifteen_seconds_later(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         for statement in conversation.statements.all()[:5]:
             client.post(
-                f"/deliberation/{conversation.code}/vote/",
+                f"/deliberation/{conversation.code}/vote/cast/",
                 {"statement": str(statement.code), "value": "1", "language": "en"},
             )
     assert Vote.objects.count() == 5
@@ -479,7 +479,7 @@ def test_statements_of_other_languages_carry_checked_translations(login, convers
         page = client.get(f"/deliberation/{conversation.code}/vote/")
         texts.add((page.context["text"], page.context["language"]))
         client.post(
-            f"/deliberation/{conversation.code}/vote/",
+            f"/deliberation/{conversation.code}/vote/cast/",
             {
                 "statement": str(page.context["statement"].code),
                 "value": "0",

@@ -15,7 +15,7 @@ from tests.deliberation.conftest import add_statements
 
 def vote(client, conversation, statement, value, **extra):
     return client.post(
-        f"/deliberation/{conversation.code}/vote/",
+        f"/deliberation/{conversation.code}/vote/cast/",
         {"statement": str(statement.code), "value": value, "language": "en"},
         **extra,
     )
@@ -78,7 +78,7 @@ def test_a_vote_for_a_statement_that_cannot_be_found_is_refused_with_a_message(
         statement = str(waiting.code)
     extra = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     response = login("expert").post(
-        f"/deliberation/{conversation.code}/vote/",
+        f"/deliberation/{conversation.code}/vote/cast/",
         {"statement": statement, "value": "1", "language": "en"},
         **extra,
     )
@@ -107,13 +107,13 @@ def test_opening_the_vote_page_writes_nothing_the_first_vote_makes_the_place(log
 def test_a_first_statement_makes_the_place_and_a_refused_one_leaves_nothing(login, conversation):
     client = login("young_expert")
     refused = client.post(
-        f"/deliberation/{conversation.code}/vote/",
+        f"/deliberation/{conversation.code}/vote/statement/",
         {"submit": "1", "text": "Fictional statement number 2", "language": "en"},
     )
     assert refused.status_code == 200 and "repeats statement 2" in refused.content.decode()
     assert not Participant.objects.exists()
     client.post(
-        f"/deliberation/{conversation.code}/vote/",
+        f"/deliberation/{conversation.code}/vote/statement/",
         {"submit": "1", "text": "A new thought on the valley.", "language": "en"},
     )
     assert Participant.objects.get().person.user.username == "young_expert"
@@ -150,7 +150,7 @@ def test_observers_and_outsiders_cannot_vote(login, conversation):
 def test_submitted_statement_waits_for_moderation_then_appears(login, conversation):
     client = login("young_expert")
     response = client.post(
-        f"/deliberation/{conversation.code}/vote/",
+        f"/deliberation/{conversation.code}/vote/statement/",
         {"submit": "1", "text": "Water users should meet across the border.", "language": "en"},
     )
     assert response.status_code == 302
@@ -181,7 +181,7 @@ def test_submitted_statement_waits_for_moderation_then_appears(login, conversati
 def test_bad_statements_are_explained_and_nothing_is_saved(login, conversation, text, message):
     before = conversation.statements.count()
     response = login("expert").post(
-        f"/deliberation/{conversation.code}/vote/",
+        f"/deliberation/{conversation.code}/vote/statement/",
         {"submit": "1", "text": text, "language": "en"},
     )
     assert response.status_code == 200
@@ -228,12 +228,14 @@ def test_a_link_cannot_be_used_in_another_conversation(
 def test_declared_attributes_are_saved(login, conversation):
     client = login("expert")
     client.post(
-        f"/deliberation/{conversation.code}/vote/",
+        f"/deliberation/{conversation.code}/vote/about-you/",
         {"declare": "1", "country": "TJ", "track": "seasoned", "sector": "media"},
     )
     participant = Participant.objects.get(person__user__username="expert")
     assert (participant.country, participant.sector) == ("TJ", "media")
-    client.post(f"/deliberation/{conversation.code}/vote/", {"declare": "1", "country": "XX1"})
+    client.post(
+        f"/deliberation/{conversation.code}/vote/about-you/", {"declare": "1", "country": "XX1"}
+    )
     participant.refresh_from_db()
     assert participant.country == "TJ"
 

@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,23 +15,19 @@ from kenesh.core.exports import safe_writer
 from kenesh.core.forms import add_service_errors, refusal_status
 from kenesh.deliberation import polis, queries, services
 from kenesh.deliberation.forms import (
-    AttributesForm,
     ConversationForm,
     LinksForm,
     ModerationForm,
     PolisImportForm,
     StatementForm,
     TranslationForm,
-    VoteForm,
 )
-from kenesh.deliberation.models import AnalysisRun, Participant, StatementStatus
+from kenesh.deliberation.models import AnalysisRun, StatementStatus
 from kenesh.deliberation.rules import (
     can_see_conversation,
     get_conversation_for,
     get_invited_participant,
-    invitation_in,
     may_vote,
-    own_participant,
     remember_invitation,
 )
 from kenesh.people.queries import SMALL_CELL
@@ -51,16 +46,6 @@ def _reach(request, code, *, to: str):
         if not request.user.is_authenticated:
             raise SignInFirst from None
         raise
-
-
-def _voter(request, conversation) -> tuple[Participant | None, object]:
-    """Who votes here: the participant of an invitation link held in this session, or
-    the signed-in member's own place (None until their first vote) and their person."""
-    invited = invitation_in(request.session, conversation)
-    if invited is not None:
-        return invited, None
-    person = getattr(request.user, "person", None)
-    return own_participant(conversation, person), person
 
 
 @requires("deliberation.view_conversations")
@@ -238,143 +223,6 @@ def join_link(request, token):
     participant = get_invited_participant(token)
     remember_invitation(request.session, participant)
     return redirect("deliberation:vote", code=participant.conversation.code)
-
-
-def _vote_context(request, conversation, participant, **extra):
-    seed = request.user.pk or 0
-    statement = queries.next_statement(conversation, participant, seed=seed)
-    text, language = (None, None)
-    if statement is not None:
-        text, language = queries.text_in(statement, (get_language() or "en")[:2])
-    accepted = conversation.statements.filter(status=StatementStatus.ACCEPTED)
-    return {
-        "conversation": conversation,
-        "participant": participant,
-        "statement": statement,
-        "text": text,
-        "language": language,
-        "voted": participant.votes.count() if participant is not None else 0,
-        "remaining": (
-            accepted.exclude(votes__participant=participant) if participant else accepted
-        ).count(),
-        **extra,
-    }
-
-
-@public
-def vote(request, code):
-    """One statement at a time; each vote is saved at once (htmx swaps the card).
-    Opening the page writes nothing: a member's place is made by their first vote,
-    statement or answer."""
-    try:
-        conversation = _reach(request, code, to="vote")
-    except SignInFirst:
-        return redirect_to_login(request.get_full_path())
-    participant, person = _voter(request, conversation)
-    if request.method == "POST" and "value" in request.POST:
-        return _record_vote(request, conversation, participant, person)
-    post = request.POST if request.method == "POST" else {}
-    statement_form = StatementForm(
-        post if "submit" in post else None,
-        initial={"language": (get_language() or conversation.language)[:2]},
-    )
-    declared = participant or person
-    attributes_form = AttributesForm(
-        post if "declare" in post else None,
-        initial={
-            "country": getattr(declared, "country", ""),
-            "track": getattr(declared, "track", ""),
-            "sector": getattr(declared, "sector", ""),
-        },
-    )
-    if "submit" in post and statement_form.is_valid():
-        try:
-            services.submit_statement(
-                conversation=conversation,
-                participant=participant,
-                person=person,
-                **statement_form.cleaned_data,
-            )
-        except ValidationError as problem:
-            add_service_errors(statement_form, problem)
-        else:
-            messages.success(request, _("Thank you. Your statement will appear after moderation."))
-            return redirect("deliberation:vote", code=code)
-    if "declare" in post and attributes_form.is_valid():
-        try:
-            services.declare_attributes(
-                conversation=conversation,
-                participant=participant,
-                person=person,
-                **attributes_form.cleaned_data,
-            )
-        except ValidationError as problem:
-            add_service_errors(attributes_form, problem)
-        else:
-            messages.success(request, _("Saved. These answers are used only in totals."))
-            return redirect("deliberation:vote", code=code)
-    return render(
-        request,
-        "deliberation/vote.html",
-        _vote_context(
-            request,
-            conversation,
-            participant,
-            statement_form=statement_form,
-            attributes_form=attributes_form,
-        ),
-    )
-
-
-def _record_vote(request, conversation, participant, person):
-    """A vote from the card. A vote that cannot be read is a 400, one for a statement
-    this conversation does not have a 404; either way nothing is recorded and the card
-    says why."""
-    form = VoteForm(request.POST)
-    error, status = None, 200
-    if not form.is_valid():
-        error = " ".join(e for errors in form.errors.values() for e in errors)
-        status = 400
-    else:
-        statement = form.statement_in(conversation)
-        if statement is None:
-            error = _("This conversation has no such statement; nothing was recorded.")
-            status = 404
-        else:
-            try:
-                participant = services.cast_vote(
-                    conversation=conversation,
-                    statement=statement,
-                    value=form.cleaned_data["value"],
-                    language=form.cleaned_data["language"],
-                    participant=participant,
-                    person=person,
-                ).participant
-            except ValidationError as problem:
-                error = " ".join(problem.messages)
-                status = 400
-    if request.htmx:
-        return render(
-            request,
-            "deliberation/vote_card.html",
-            _vote_context(request, conversation, participant, error=error),
-            status=status,
-        )
-    if error is None:
-        return redirect("deliberation:vote", code=conversation.code)
-    return render(
-        request,
-        "deliberation/vote.html",
-        _vote_context(
-            request,
-            conversation,
-            participant,
-            error=error,
-            statement_form=StatementForm(initial={"language": conversation.language}),
-            attributes_form=AttributesForm(),
-        ),
-        status=status,
-    )
 
 
 @public
