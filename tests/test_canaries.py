@@ -468,11 +468,11 @@ def crawl(world, role, canaries, monkeypatch, *, sample=None, focus=frozenset())
     keys) was opened ``sample`` times already is skipped unless it names an object in
     ``focus``."""
     from kenesh.convenings.models import CalendarFeed
-    from kenesh.papers import views as paper_views
+    from kenesh.papers import printing as paper_printing
 
     began = time.monotonic()
     printed: list[str] = []
-    original = paper_views._print_html
+    original = paper_printing.print_html
 
     def printed_html(*args, **kwargs):
         """The HTML a paper's PDF is printed from, kept as the PDF's readable text."""
@@ -480,7 +480,7 @@ def crawl(world, role, canaries, monkeypatch, *, sample=None, focus=frozenset())
         printed.append(page)
         return page
 
-    monkeypatch.setattr(paper_views, "_print_html", printed_html)
+    monkeypatch.setattr(paper_printing, "print_html", printed_html)
     # Each PDF's text is read from the HTML it is printed from (above): WeasyPrint adds
     # no text of its own. The first few PDFs are printed for real, and their streams
     # searched too (metadata); the others skip the printing, a fifth of the crawl's time.

@@ -84,7 +84,11 @@ MIDDLEWARE = [
     # First, so it sees every other middleware's response: 503 while the database is down.
     "kenesh.core.dbdown.DatabaseDownMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Static files: WhiteNoise, collected .br/.gz copies ahead of the sources (core/transfer.py).
+    "kenesh.core.transfer.StaticFilesMiddleware",
+    # gzip for pages, with Django's BREACH counter; below WhiteNoise, which sends static
+    # files precompressed, and above everything that writes a response's body.
+    "kenesh.core.transfer.CompressionMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -176,7 +180,7 @@ STORAGES = {
     # serve` run it), cached for a year; plain names before that (tests, a checkout).
     "staticfiles": {"BACKEND": "kenesh.core.storage.StaticStorage"},
 }
-# Serve straight from the apps when collectstatic has not run (tests, first start).
+# Serve straight from the apps what collectstatic has not collected (tests, first start).
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 # Uploads (CVs, papers, Track II documents) are readable by the platform's own user only.
@@ -212,6 +216,27 @@ EMAIL_TIMEOUT = int(os.environ.get("KENESH_EMAIL_TIMEOUT", "20"))
 KENESH_SITE_URL = os.environ.get("KENESH_SITE_URL", "http://127.0.0.1:8000")
 # The programme's name at the head of every mail, until staff set one.
 KENESH_PROGRAMME_NAME = os.environ.get("KENESH_PROGRAMME_NAME", "Kenesh")
+# The cover of a printed paper, in the paper's language (English or Russian; other
+# languages print the English): the programme's name in Russian (else as above), the
+# funder's acknowledgement (none printed until set) and the disclaimer. Staff-stored
+# platform settings of the same names come first (the demo stores a fictional funder's).
+KENESH_PROGRAMME_NAME_RU = os.environ.get("KENESH_PROGRAMME_NAME_RU", "")
+KENESH_FUNDER_ACKNOWLEDGEMENT = {
+    "en": os.environ.get("KENESH_FUNDER_ACKNOWLEDGEMENT", ""),
+    "ru": os.environ.get("KENESH_FUNDER_ACKNOWLEDGEMENT_RU", ""),
+}
+KENESH_DISCLAIMER = {
+    "en": os.environ.get(
+        "KENESH_DISCLAIMER",
+        "The views expressed are the authors' own and do not necessarily reflect those of "
+        "the funder or of the programme.",
+    ),
+    "ru": os.environ.get(
+        "KENESH_DISCLAIMER_RU",
+        "Мнения, изложенные в документе, принадлежат авторам и не обязательно совпадают с "
+        "позицией донора или программы.",
+    ),
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("KENESH_SECURE_COOKIES")

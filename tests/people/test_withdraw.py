@@ -3,8 +3,7 @@ a non-staff reader sees; where a record must stay it reads "an expert from <coun
 Staff still see everything, the person still sees their own, and staff can undo it."""
 
 import pytest
-from django.template.loader import render_to_string
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,6 +11,7 @@ from kenesh.access.models import User
 from kenesh.core.models import AuditEntry
 from kenesh.core.testing.personas import PASSWORD, PERSONA_ROLES
 from kenesh.mentoring import models as mentoring
+from kenesh.papers import printing
 from kenesh.papers import services as paper_services
 from kenesh.papers.models import AuthorRole, PolicyPaper
 from kenesh.people import services
@@ -85,13 +85,7 @@ def pages(world):
 
 def print_html(paper, username):
     """The printed (PDF) paper's HTML as ``username`` would get it."""
-    request = RequestFactory().get("/")
-    request.user = User.objects.get(username=username)
-    return render_to_string(
-        "papers/paper_print.html",
-        {"paper": paper, "html": "", "authors": paper.authorships.all()},
-        request=request,
-    )
+    return printing.print_html(paper, viewer=User.objects.get(username=username))
 
 
 def seen(client, url):

@@ -18,6 +18,16 @@ from kenesh.notifications.models import Delivery, Frequency
 from kenesh.notifications.models import Kind as MessageKind
 
 PROGRAMME_NAME = "Central Asia Regional Expert Dialogue (fictional demo)"
+PROGRAMME_NAME_RU = "Региональный экспертный диалог Центральной Азии (вымышленная демоверсия)"
+# The printed papers' cover thanks a funder: a fictional one.
+FUNDER_ACKNOWLEDGEMENT = (
+    "This paper was prepared with the support of the Steppe Bridges Foundation, "
+    "a fictional funder of this demonstration."
+)
+FUNDER_ACKNOWLEDGEMENT_RU = (
+    "Документ подготовлен при поддержке фонда «Мосты степи» — вымышленного донора "
+    "этой демонстрационной версии."
+)
 ADDRESSES = {
     "admin": "administrator@example.org",
     "staff": "programme.officer@example.org",
@@ -27,6 +37,9 @@ ADDRESSES = {
 
 def load_notifications() -> None:
     set_setting("programme_name", PROGRAMME_NAME)
+    set_setting("programme_name_ru", PROGRAMME_NAME_RU)
+    set_setting("funder_acknowledgement", FUNDER_ACKNOWLEDGEMENT)
+    set_setting("funder_acknowledgement_ru", FUNDER_ACKNOWLEDGEMENT_RU)
     for username, address in ADDRESSES.items():
         User.objects.filter(username=username).update(email=address)
     young = User.objects.get(username="young")

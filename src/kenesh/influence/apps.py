@@ -16,6 +16,10 @@ class InfluenceConfig(AppConfig):
         from kenesh.influence.views import briefing_section
 
         sections.register("convenings.briefing", briefing_section)
+        from kenesh.influence.queries import printed_recommendations
+        from kenesh.papers import printing
+
+        printing.register_recommendations(printed_recommendations)
 
         register(
             NavEntry(

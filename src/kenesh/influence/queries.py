@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from kenesh.convenings.models import Convening, Kind
 from kenesh.influence.models import Outcome, Progress, Recommendation
-from kenesh.papers.models import PolicyPaper, Status
+from kenesh.papers.models import PolicyPaper, Status, Visibility
+from kenesh.papers.printing import PrintedRecommendation
 from kenesh.people.models import Country
 
 STEPS = [Progress.PROPOSED, Progress.PROMOTED, Progress.TAKEN_UP, Progress.IMPLEMENTED]
@@ -137,3 +138,24 @@ def presented_at(briefing, user):
 def paper_recommendations(paper, user):
     """A paper's recommendations, in their order, with their status."""
     return paper.recommendations.with_progress(user).select_related("theme").order_by("order", "pk")
+
+
+def printed_recommendations(paper, viewer):
+    """``paper``'s recommendations as its printed text and public page list them: those
+    ``viewer`` may know of (None: the public, who know a published public paper's), in
+    their order, labelled in the active language. Registered with papers.printing."""
+    if viewer is None:
+        shown = Recommendation.objects.filter(
+            paper__status=Status.PUBLISHED, paper__visibility=Visibility.PUBLIC
+        )
+    else:
+        shown = Recommendation.objects.visible_to(viewer)
+    return [
+        PrintedRecommendation(
+            text=r.text,
+            addressee=r.addressee,
+            priority=r.get_priority_display(),
+            timeframe=r.get_timeframe_display(),
+        )
+        for r in shown.filter(paper=paper).order_by("order", "pk")
+    ]

@@ -1,6 +1,8 @@
 """Markdown to safe HTML, and readable differences between two versions."""
 
 import difflib
+import re
+from html import unescape
 
 import nh3
 from markdown_it import MarkdownIt
@@ -65,3 +67,49 @@ def line_diff(old: str, new: str) -> list[tuple[str, str]]:
         rows.extend(("removed", line) for line in old_lines[a1:a2])
         rows.extend(("added", line) for line in new_lines[b1:b2])
     return rows
+
+
+def _comparable(text: str) -> str:
+    """A title as compared with a heading: without Markdown emphasis, a trailing remark in
+    brackets (the demo's "(fictional)"), case, punctuation at the end or extra spaces."""
+    text = re.sub(r"[*_`]", "", text)
+    text = re.sub(r"\s*\([^()]*\)\s*$", "", text.strip())
+    return " ".join(text.casefold().split()).rstrip(" .:;!?")
+
+
+def _repeats(heading: str, title: str) -> bool:
+    """The heading is the title, or the title's first part (before a colon or a dash)."""
+    if not heading:
+        return False
+    return title == heading or re.match(re.escape(heading) + r"\s*[:—–-]", title) is not None
+
+
+def strip_leading_title(text: str, title: str) -> str:
+    """``text`` without its first line when that line is a level-one heading repeating
+    ``title`` (or the part of it before a colon or a dash): the page prints the title
+    itself, and a reader should see it once."""
+    lines = (text or "").splitlines()
+    first = next((k for k, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return text or ""
+    match = re.fullmatch(r" {0,3}#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*", lines[first])
+    if match is None or not _repeats(_comparable(match.group(1)), _comparable(title)):
+        return text
+    return "\n".join(lines[first + 1 :]).lstrip("\n")
+
+
+_H2 = re.compile(r"<h2>(.*?)</h2>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def anchor_sections(html: str, *, prefix: str = "section") -> tuple[str, list[tuple[str, str]]]:
+    """Give each level-two heading of sanitised ``html`` an id, for a table of contents:
+    the HTML with ids, and (id, plain heading text) in reading order."""
+    sections: list[tuple[str, str]] = []
+
+    def anchor(match: re.Match) -> str:
+        ident = f"{prefix}-{len(sections) + 1}"
+        sections.append((ident, unescape(_TAG.sub("", match.group(1))).strip()))
+        return f'<h2 id="{ident}">{match.group(1)}</h2>'
+
+    return _H2.sub(anchor, html), sections

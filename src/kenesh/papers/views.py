@@ -3,14 +3,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from kenesh.access.decorators import public, requires
 from kenesh.core.forms import add_service_errors, refusal_status
 from kenesh.notifications import services as notify
-from kenesh.papers import queries, services
+from kenesh.papers import printing, queries, services
 from kenesh.papers.forms import (
     DraftForm,
     MoveForm,
@@ -292,45 +291,36 @@ def paper_review(request, code):
     )
 
 
-def _print_html(request, paper):
-    latest = _latest(paper)
-    return render_to_string(
-        "papers/paper_print.html",
-        {
-            "paper": paper,
-            "html": markdown_to_html(latest.body) if latest else "",
-            "authors": paper.authorships.all(),
-        },
-        request=request,
-    )
-
-
+@require_GET
 @requires("papers.view_papers")
 def paper_pdf(request, code):
+    """The published paper as a tagged PDF; a paper not published has no PDF: its drafts
+    stay on its page, with the people making it."""
     paper = get_paper_for(request.user, code)
+    if paper.status != Status.PUBLISHED:
+        raise Http404
     try:
-        from weasyprint import HTML
+        pdf = printing.pdf_of(paper, viewer=request.user, base_url=request.build_absolute_uri("/"))
     except (ImportError, OSError):
         # WeasyPrint needs Pango from the system; say so rather than fail.
         return render(request, "papers/pdf_unavailable.html", {"paper": paper}, status=503)
-    pdf = HTML(
-        string=_print_html(request, paper), base_url=request.build_absolute_uri("/")
-    ).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="kenesh-paper-{paper.code}.pdf"'
+    response["Content-Disposition"] = printing.content_disposition(paper.title)
     return response
 
 
+@require_GET
 @public
 def paper_public(request, code):
-    """A published public paper, for anyone, without signing in."""
+    """A published public paper, for anyone, without signing in: its published text and
+    the recommendations recorded with it, never its drafts or reviews."""
     paper = get_public_paper(code)
-    latest = _latest(paper)
     return render(
         request,
         "papers/paper_public.html",
         {
             "paper": paper,
-            "html": markdown_to_html(latest.body) if latest else "",
+            "html": printing.published_html(paper, printing.published_version(paper)),
+            "recommendations": printing.recommendations_for(paper, None),
         },
     )
