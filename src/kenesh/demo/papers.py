@@ -1,10 +1,18 @@
 """The demo programme's papers and their influence, as the programme description tells it:
 14 policy papers co-written by seasoned and young experts, about 40 recommendations
 presented at the 10 briefings, and outcomes, one at the Consultative Meeting of the
-Heads of State of Central Asia. All fictional."""
+Heads of State of Central Asia. All fictional.
+
+The published papers' texts, abstracts and recommendations are written out in
+paper_texts/NN-slug.toml (NN = the paper's place in PAPERS); their earlier versions are
+drafts cut mechanically from the published text."""
 
 import datetime
+import functools
 import random
+import re
+import tomllib
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -50,24 +58,6 @@ PAPERS = [
     ("Youth employment and radicalisation risks", "extremism", ["UZ", "KG", "TJ"]),
 ]
 PUBLISHED = 14
-ADDRESSEES = [
-    ("Ministries of foreign affairs of the region", "regional"),
-    ("National water management agencies", "national"),
-    ("Border services", "national"),
-    ("The Consultative Meeting of the Heads of State of Central Asia", "regional"),
-    ("Regional organisations' secretariats", "regional"),
-    ("International development partners", "international"),
-    ("Parliamentary committees on security", "national"),
-]
-VERBS = ["Establish", "Create", "Adopt", "Fund", "Publish", "Convene", "Train"]
-OBJECTS = [
-    "a joint working group on {t}",
-    "an open data platform on {t}",
-    "a regional roadmap on {t}",
-    "annual dialogues on {t} with young experts",
-    "a rapid-response channel on {t}",
-    "local councils' participation in decisions on {t}",
-]
 OUTCOMES = [
     (
         "The heads of state endorsed a regional roadmap that includes joint data sharing on transboundary rivers, as the programme's papers recommended.",
@@ -96,19 +86,97 @@ OUTCOMES = [
 ]
 
 
-def _body(title, theme, rng, revision):
-    paragraphs = [
-        f"# {title}\n\n*Fictional demo paper.*",
-        f"## Context\n\nThe region faces pressing questions on {theme.lower()}. This draft (revision {revision}) sets out what experts from several countries agreed on.",
-        "## Analysis\n\n- What has changed since 2022\n- Where the countries' interests meet\n- What stands in the way",
-        "## Recommendations\n\nSee the recommendations recorded with this paper.",
-    ]
-    if revision > 1:
-        paragraphs.insert(
-            2,
-            "## What reviewers asked for\n\nA clearer link between the evidence and each recommendation.",
-        )
-    return "\n\n".join(paragraphs)
+# One file per published paper, NN-slug.toml with NN the paper's place in PAPERS (01 = first).
+TEXTS = Path(__file__).parent / "paper_texts"
+FICTIONAL = {"en": "(fictional)", "ru": "(вымышленный)"}
+MENTOR_COMMENT = {"en": "Clear and useful. (fictional)", "ru": "Ясно и полезно. (вымышленный)"}
+
+
+@functools.cache
+def paper_texts() -> dict[int, dict]:
+    """The written papers, by their index in PAPERS, read from the files in name order."""
+    texts = {}
+    for path in sorted(TEXTS.glob("*.toml")):
+        with path.open("rb") as file:
+            texts[int(path.name[:2]) - 1] = tomllib.load(file)
+    return texts
+
+
+def _generated_body(theme):
+    """A short placeholder text, for the drafts in progress."""
+    return "\n\n".join(
+        [
+            "*Fictional demo paper.*",
+            f"## Context\n\nThe region faces pressing questions on {theme.lower()}. This draft sets out what experts from several countries agreed on.",
+            "## Analysis\n\n- What has changed since 2022\n- Where the countries' interests meet\n- What stands in the way",
+            "## Recommendations\n\nSee the recommendations recorded with this paper.",
+        ]
+    )
+
+
+def _sections(body):
+    """The body cut before each "## " heading, and the places of the headed parts
+    (Context, Analysis, Recommendations, then any closing section)."""
+    parts = re.split(r"\n(?=## )", body.strip())
+    return parts, [k for k, part in enumerate(parts) if part.startswith("## ")]
+
+
+def _without_last_justification(body):
+    """The last numbered recommendation reduced to its bold first part."""
+    parts, heads = _sections(body)
+    if len(heads) < 3:
+        return body
+    k = heads[2]
+    section = parts[k]
+    items = list(re.finditer(r"^\d+\. \*\*.+?\*\*", section, flags=re.M))
+    if not items:
+        return body
+    item = items[-1]
+    end = section.find("\n\n", item.end())
+    tail = section[end:] if end >= 0 else section[len(section.rstrip()) :]
+    parts[k] = section[: item.end()] + tail
+    return "\n".join(parts)
+
+
+def _without_last_analysis_part(body):
+    """The Analysis without its last ### subsection (or, having none, its last paragraph)."""
+    parts, heads = _sections(body)
+    if len(heads) < 2:
+        return body
+    k = heads[1]
+    subsections = re.split(r"\n(?=### )", parts[k].rstrip())
+    if len(subsections) > 2:
+        parts[k] = "\n".join(subsections[:-1]).rstrip() + "\n"
+    else:
+        paragraphs = parts[k].rstrip().split("\n\n")
+        if len(paragraphs) > 2:
+            parts[k] = "\n\n".join(paragraphs[:-1]) + "\n"
+    return "\n".join(parts)
+
+
+def _without_sources(body):
+    """The body without its closing section after the Recommendations (sources and method),
+    or, having none, without the Context's last paragraph."""
+    parts, heads = _sections(body)
+    if len(heads) > 3:
+        return "\n".join(parts[: heads[3]])
+    if heads:
+        paragraphs = parts[heads[0]].rstrip().split("\n\n")
+        if len(paragraphs) > 3:
+            parts[heads[0]] = "\n\n".join(paragraphs[:-1]) + "\n"
+    return "\n".join(parts)
+
+
+DRAFTING = [_without_last_justification, _without_last_analysis_part, _without_sources]
+
+
+def _drafts(body, count):
+    """The paper's `count` versions, oldest first: the last is the body as published, each
+    earlier one lacks one more part of it (as the drafts before review did)."""
+    versions = [body]
+    for step in DRAFTING[: count - 1]:
+        versions.insert(0, step(versions[0]).strip() + "\n")
+    return versions
 
 
 def _at(day):
@@ -134,8 +202,13 @@ def load_papers(rng: random.Random, copy: int, people, themes: dict) -> None:
         for b in Convening.objects.filter(kind=Kind.BRIEFING).order_by("starts_on")
         if (b.title.endswith(suffix) if suffix else " · " not in b.title)
     ]
+    texts = paper_texts()
+    # Each published paper has its written text; the drafts in progress have none.
+    written_texts = [texts[i] if i < PUBLISHED else None for i in range(len(PAPERS))]
     papers, authorships, versions, reviews, events = [], [], [], [], []
     for i, (title, _theme, countries) in enumerate(PAPERS):
+        written = written_texts[i]
+        language = written["language"] if written else "en"
         status = (
             Status.PUBLISHED
             if i < PUBLISHED
@@ -144,10 +217,12 @@ def load_papers(rng: random.Random, copy: int, people, themes: dict) -> None:
         published = datetime.date(2023, 1, 15) + datetime.timedelta(days=36 * i)
         papers.append(
             PolicyPaper(
-                title=f"{title} (fictional){suffix}",
-                abstract=f"Fictional demo paper on {title.lower()}.",
+                title=f"{written['title'] if written else title} {FICTIONAL[language]}{suffix}",
+                abstract=written["abstract"].strip()
+                if written
+                else f"Fictional demo paper on {title.lower()}.",
                 countries=countries,
-                language="en",
+                language=language,
                 status=status,
                 created_by=staff,
                 visibility=Visibility.PUBLIC if i % 3 else Visibility.PROGRAMME,
@@ -172,12 +247,14 @@ def load_papers(rng: random.Random, copy: int, people, themes: dict) -> None:
         ):
             authorships.append(Authorship(paper=paper, person=person, role=role, order=order))
         n_versions = 1 if paper.status == Status.DRAFT else rng.randint(2, 4)
-        for number in range(1, n_versions + 1):
+        written = written_texts[i]
+        body = written["body"].strip() + "\n" if written else _generated_body(theme.name)
+        for number, text in enumerate(_drafts(body, n_versions), start=1):
             versions.append(
                 PaperVersion(
                     paper=paper,
                     number=number,
-                    body=_body(PAPERS[i][0], theme.name, rng, number),
+                    body=text,
                     note="First draft" if number == 1 else "Revised after review",
                     created_by=staff,
                 )
@@ -190,7 +267,7 @@ def load_papers(rng: random.Random, copy: int, people, themes: dict) -> None:
                     reviewer=mentor_user,
                     kind=ReviewKind.MENTOR,
                     verdict=Verdict.APPROVE if done else "",
-                    comments="Clear and useful. (fictional)" if done else "",
+                    comments=MENTOR_COMMENT[paper.language] if done else "",
                     submitted_at=paper.submitted_at if done else None,
                 )
             )
@@ -200,7 +277,9 @@ def load_papers(rng: random.Random, copy: int, people, themes: dict) -> None:
                     reviewer=expert_user,
                     kind=ReviewKind.PEER,
                     verdict=Verdict.APPROVE if done else "",
-                    comments="Tighten the analysis. (fictional)" if done else "",
+                    comments=f"{written['review_request'].strip()} {FICTIONAL[paper.language]}"
+                    if done
+                    else "",
                     submitted_at=paper.submitted_at if done else None,
                 )
             )
@@ -218,25 +297,20 @@ def load_papers(rng: random.Random, copy: int, people, themes: dict) -> None:
     recommendations = []
     for i, paper in enumerate(papers[:PUBLISHED]):
         theme = themes[PAPERS[i][1]]
-        for k in range(3):
-            addressee, level = ADDRESSEES[(i + k) % len(ADDRESSEES)]
-            text = (
-                f"{VERBS[(i + k) % len(VERBS)]} "
-                + OBJECTS[(i * 2 + k) % len(OBJECTS)].format(t=theme.name.lower())
-                + "."
+        recommendations += [
+            Recommendation(
+                paper=paper,
+                text=item["text"].strip(),
+                addressee=item["addressee"].strip(),
+                level=item["level"],
+                countries=PAPERS[i][2],
+                theme=theme,
+                priority=item["priority"],
+                timeframe=item["timeframe"],
+                order=k,
             )
-            recommendations.append(
-                Recommendation(
-                    paper=paper,
-                    text=text,
-                    addressee=addressee,
-                    level=level,
-                    countries=PAPERS[i][2],
-                    theme=theme,
-                    priority=["high", "medium", "low"][k % 3],
-                    order=k,
-                )
-            )
+            for k, item in enumerate(texts[i]["recommendations"])
+        ]
     Recommendation.objects.bulk_create(recommendations)
 
     presentations = []
