@@ -36,10 +36,10 @@ STYLE_ATTRIBUTE = re.compile(r"""\sstyle\s*=""", re.IGNORECASE)
 EVENT_HANDLER = re.compile(r"""\son[a-z]+\s*=""", re.IGNORECASE)
 JAVASCRIPT_URL = re.compile(r"""=\s*["']?\s*javascript:""", re.IGNORECASE)
 
-# The paper's print layout is never sent to a browser: papers.views._print_html renders it
-# to a string that only WeasyPrint reads (to make the PDF), so its <style> meets no CSP.
+# A print layout never sent to a browser: rendered to a string that only WeasyPrint reads
+# (to make the PDF), so its <style> meets no CSP. (The paper's print layout holds none:
+# its style is papers/static/papers/print.css.)
 PDF_ONLY = {
-    "papers/templates/papers/paper_print.html",
     "monitoring/templates/monitoring/report_print.html",
 }
 
@@ -86,14 +86,15 @@ def test_mail_templates_are_never_served():
         assert "/mail/" not in views.read_text(), views
 
 
-def test_the_print_layout_with_its_style_goes_only_to_the_pdf():
-    views = (PACKAGE / "papers" / "views.py").read_text()
-    uses = [line.strip() for line in views.splitlines() if "paper_print.html" in line]
-    assert uses == ['"papers/paper_print.html",']
-    body = views.split("def _print_html", 1)[1].split("\ndef ", 1)[0]
+def test_the_paper_print_layout_goes_only_to_the_pdf():
+    """papers.printing renders it to a string for WeasyPrint; no view sends it."""
+    for views in PACKAGE.rglob("*views.py"):
+        assert "paper_print.html" not in views.read_text(), views
+    printing = (PACKAGE / "papers" / "printing.py").read_text()
+    assert printing.count("paper_print.html") == 1
+    body = printing.split("def print_html", 1)[1].split("\ndef ", 1)[0]
     assert "render_to_string(" in body and "paper_print.html" in body
-    assert views.count("_print_html(") == 2  # its definition and the PDF view's call
-    assert "HTML(\n        string=_print_html(" in views
+    assert "HTML(string=print_html(" in printing
 
 
 def test_the_report_print_layout_goes_only_to_the_pdf():
@@ -121,13 +122,13 @@ def test_htmx_is_told_to_inject_no_style_and_evaluate_no_code(login):
     assert '"allowEval": false' in config
 
 
-def test_the_breakdown_choice_submits_itself_from_a_static_script(login, db):
+def test_the_pages_scripts_are_static_files_that_are_served(login, db):
     client = login("expert")
     page = client.get(reverse("convenings:overview")).content.decode()
-    assert re.search(r'<select name="by" id="id_by" data-autosubmit>', page)
-    assert "<noscript><button" in page  # still sendable without JavaScript
-    script = re.search(r'src="(/static/kenesh/autosubmit[^"]*\.js)"', page).group(1)
-    assert client.get(script).status_code == 200
+    scripts = re.findall(r'<script src="(/static/kenesh/[^"]*\.js)"', page)
+    assert scripts and "<script>" not in page
+    for script in scripts:
+        assert client.get(script).status_code == 200
 
 
 def test_a_signed_in_user_gets_nothing_a_cache_may_keep(login):

@@ -226,9 +226,11 @@ def visible_group_sizes(result: dict, *, exact: bool) -> dict:
 def results_view(conversation, result: dict, *, exact: bool) -> dict:
     """The stored map shaped for the results page. For non-staff, groups and attribute
     cells under SMALL_CELL people are left out, and said to be."""
-    rows = conversation.statements.values_list("number", "text", "code")
-    texts = {number: text for number, text, _code in rows}
-    codes = {number: code for number, _text, code in rows}
+    rows = conversation.statements.values_list("number", "text", "code", "language")
+    texts = {number: text for number, text, _code, _lang in rows}
+    codes = {number: code for number, _text, code, _lang in rows}
+    # The language of the text shown, for its lang attribute.
+    langs = {number: lang for number, _text, _code, lang in rows}
     # Statements of common ground already turned into a recommendation link to it.
     recommended = dict(
         conversation.statements.filter(recommendations__isnull=False).values_list(
@@ -237,11 +239,13 @@ def results_view(conversation, result: dict, *, exact: bool) -> dict:
     )
     language = (get_language() or "")[:2]
     # Show each statement in the reader's language where a checked translation exists.
-    texts.update(
+    translated = dict(
         Translation.objects.filter(statement__conversation=conversation, language=language)
         .exclude(statement__language=language)
         .values_list("statement__number", "text")
     )
+    texts.update(translated)
+    langs.update(dict.fromkeys(translated, language))
     sizes = {int(g): n for g, n in result["group_sizes"].items()}
     shown = visible_group_sizes(result, exact=exact)
     groups = []
@@ -249,7 +253,14 @@ def results_view(conversation, result: dict, *, exact: bool) -> dict:
         rows = []
         for rep in result["representative"].get(str(g), []):
             agreement = result["group_agreement"][str(g)].get(str(rep["statement"]))
-            rows.append({**rep, "text": texts.get(rep["statement"], ""), "agreement": agreement})
+            rows.append(
+                {
+                    **rep,
+                    "text": texts.get(rep["statement"], ""),
+                    "lang": langs.get(rep["statement"], ""),
+                    "agreement": agreement,
+                }
+            )
         groups.append(
             {
                 "number": g,
@@ -271,6 +282,7 @@ def results_view(conversation, result: dict, *, exact: bool) -> dict:
             "recommendation": recommended.get(n),
             "number": n,
             "text": texts.get(n, ""),
+            "lang": langs.get(n, ""),
             "groups": per_group(n),
             "gic": result["group_consensus"].get(str(n)),
         }
@@ -278,7 +290,13 @@ def results_view(conversation, result: dict, *, exact: bool) -> dict:
     ]
     bridging = sorted(result["bridging"].items(), key=lambda kv: -kv[1])[:10]
     bridging = [
-        {"number": int(n), "text": texts.get(int(n), ""), "score": v, "groups": per_group(int(n))}
+        {
+            "number": int(n),
+            "text": texts.get(int(n), ""),
+            "lang": langs.get(int(n), ""),
+            "score": v,
+            "groups": per_group(int(n)),
+        }
         for n, v in bridging
     ]
     countries = result["by_attribute"].get("country", {})
@@ -292,7 +310,9 @@ def results_view(conversation, result: dict, *, exact: bool) -> dict:
             if cell is not None and not exact and sum(cell[:3]) < SMALL_CELL:
                 cell = "hidden"
             cells.append(cell)
-        country_rows.append({"number": n, "text": texts.get(n, ""), "cells": cells})
+        country_rows.append(
+            {"number": n, "text": texts.get(n, ""), "lang": langs.get(n, ""), "cells": cells}
+        )
     points = [
         {"x": xy[0], "y": xy[1], "g": result["groups"].get(p)}
         for p, xy in result["coordinates"].items()

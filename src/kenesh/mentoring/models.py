@@ -126,6 +126,21 @@ class Call(models.Model):
             return self.description_ru or self.description
         return self.description or self.description_ru
 
+    @property
+    def shown_title_language(self) -> str:
+        """The language of ``shown_title`` ("ru" or "en"), for its lang attribute."""
+        return _shown_language(self.title, self.title_ru)
+
+    @property
+    def shown_description_language(self) -> str:
+        return _shown_language(self.description, self.description_ru)
+
+
+def _shown_language(english: str, russian: str) -> str:
+    if _reads_russian():
+        return "ru" if russian or not english else "en"
+    return "en" if english or not russian else "ru"
+
 
 def _reads_russian() -> bool:
     return (get_language() or "").split("-")[0] == "ru"
