@@ -103,7 +103,7 @@ def test_title_desc_and_the_table_are_announced():
     assert root.get("aria-labelledby") == "growth-title"
     assert root.get("aria-describedby") == "growth-desc"
     assert root.get("aria-details") == "growth-table"
-    assert root.get("width") == "100%" and root.get("viewBox").startswith("0 0 640 ")
+    assert root.get("width") == "100%" and root.get("viewBox").startswith(f"0 0 {charts.WIDTH} ")
     assert root[0].tag == f"{SVG}title" and root[1].tag == f"{SVG}desc"
     assert root[1].text == "Research: Before 2, After 4; Writing: Before 3, After 4.5."
 

@@ -40,7 +40,9 @@ TEXT = "#1A1A1A"
 MUTED = "#595959"
 GRID = "#D9D9D9"
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
-WIDTH = 640
+# Narrow enough that a phone (about 330 px for the figure) shows its text at 8-9 px and a
+# desktop (40rem at most, kenesh.css) at 16 px.
+WIDTH = 480
 FONT_SIZE = 12
 PAD = 8
 MAX_LABEL_SHARE = 0.4  # of the width, for category names; longer ones are shortened
