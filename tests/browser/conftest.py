@@ -64,6 +64,18 @@ def page(browser):
     assert not refused, "The Content-Security-Policy refused:\n" + "\n".join(refused)
 
 
+def sign_in(page, base: str, username: str, password: str | None = None) -> None:
+    """Sign in through the sign-in page as a demo login (the demo's password unless
+    another is given) and wait for the home page."""
+    from kenesh.demo.loader import DEMO_PASSWORD
+
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password or DEMO_PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(f"{base}/")
+
+
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

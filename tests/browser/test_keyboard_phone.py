@@ -4,20 +4,11 @@ focus, so that the arrow keys scroll it (issue 14, WCAG 2.1.1 and 2.4.7)."""
 
 import pytest
 
-from kenesh.demo.loader import DEMO_PASSWORD
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 375, "height": 800}
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{base}/")
 
 
 def tab_to(page, selector: str, most: int) -> int:

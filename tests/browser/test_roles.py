@@ -4,18 +4,9 @@ import re
 
 import pytest
 
-from kenesh.demo.loader import DEMO_PASSWORD
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{base}/")
 
 
 @pytest.mark.parametrize("username", ["admin", "staff", "mentor", "expert", "young"])

@@ -2,18 +2,9 @@
 
 import pytest
 
-from kenesh.demo.loader import DEMO_PASSWORD
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button.primary")
-    page.wait_for_url(f"{base}/")
 
 
 def test_facilitator_releases_an_inject_that_players_see_live(browser, demo_site):

@@ -170,6 +170,33 @@ def cast_vote(request, code):
     return _page(request, conversation, participant, person, error=error, status=status)
 
 
+_PARTS = {
+    "statement_form": "deliberation/vote_statement.html",
+    "attributes_form": "deliberation/vote_attributes.html",
+}
+
+
+def _answer(request, conversation, key, form, *, done=None, voter=None):
+    """How the statement and "about you" forms answer. Done: htmx gets its part of the
+    page again with a fresh form and the message, a plain POST goes back to the page
+    with the message. Refused: the form saying why, 400 for a choice never offered or
+    the service's refusal (the conversation takes no statements now), 200 for an
+    ordinary mistake; htmx gets the part, a plain POST the whole page."""
+    if done is not None:
+        if request.htmx:
+            context = {"conversation": conversation, key: form, "done": done}
+            return render(request, _PARTS[key], context)
+        messages.success(request, done)
+        return redirect("deliberation:vote", code=conversation.code)
+    status = max(refusal_status(form), 400 if form.non_field_errors() else 200)
+    if request.htmx:
+        return render(
+            request, _PARTS[key], {"conversation": conversation, key: form}, status=status
+        )
+    participant, person = voter
+    return _page(request, conversation, participant, person, status=status, **{key: form})
+
+
 @require_POST
 @public
 def submit_statement(request, code):
@@ -193,29 +220,10 @@ def submit_statement(request, code):
             add_service_errors(form, problem)
         else:
             done = _("Thank you. Your statement will appear after moderation.")
-            if request.htmx:
-                return render(
-                    request,
-                    "deliberation/vote_statement.html",
-                    {
-                        "conversation": conversation,
-                        "statement_form": _statement_form(conversation),
-                        "done": done,
-                    },
-                )
-            messages.success(request, done)
-            return redirect("deliberation:vote", code=code)
-    # A choice never offered, or the service refusing (the conversation takes no
-    # statements now): 400; an ordinary mistake the form explains: 200.
-    status = max(refusal_status(form), 400 if form.non_field_errors() else 200)
-    if request.htmx:
-        return render(
-            request,
-            "deliberation/vote_statement.html",
-            {"conversation": conversation, "statement_form": form},
-            status=status,
-        )
-    return _page(request, conversation, participant, person, statement_form=form, status=status)
+            return _answer(
+                request, conversation, "statement_form", _statement_form(conversation), done=done
+            )
+    return _answer(request, conversation, "statement_form", form, voter=(participant, person))
 
 
 @require_POST
@@ -241,24 +249,6 @@ def declare_attributes(request, code):
             add_service_errors(form, problem)
         else:
             done = _("Saved. These answers are used only in totals.")
-            if request.htmx:
-                return render(
-                    request,
-                    "deliberation/vote_attributes.html",
-                    {
-                        "conversation": conversation,
-                        "attributes_form": _attributes_form(participant, person),
-                        "done": done,
-                    },
-                )
-            messages.success(request, done)
-            return redirect("deliberation:vote", code=code)
-    status = max(refusal_status(form), 400 if form.non_field_errors() else 200)
-    if request.htmx:
-        return render(
-            request,
-            "deliberation/vote_attributes.html",
-            {"conversation": conversation, "attributes_form": form},
-            status=status,
-        )
-    return _page(request, conversation, participant, person, attributes_form=form, status=status)
+            fresh = _attributes_form(participant, person)
+            return _answer(request, conversation, "attributes_form", fresh, done=done)
+    return _answer(request, conversation, "attributes_form", form, voter=(participant, person))
