@@ -16,7 +16,8 @@ PACKAGE = Path(kenesh.__file__).parent
 def test_healthz_answers_json(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": response.json()["database"]}
+    body = response.json()
+    assert body == {"status": "ok", "version": body["version"], "database": body["database"]}
     assert response.json()["database"] in {"sqlite", "postgresql"}
 
 

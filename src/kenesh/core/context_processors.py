@@ -1,3 +1,4 @@
+from kenesh import __version__
 from kenesh.core import navigation
 from kenesh.core.settings_store import get_setting
 
@@ -11,4 +12,5 @@ def platform(request):
             else []
         ),
         "demo_programme": get_setting("demo"),
+        "kenesh_version": __version__,
     }

@@ -5,6 +5,7 @@ from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control, never_cache
 
+from kenesh import __version__
 from kenesh.access.decorators import public, requires
 from kenesh.core import navigation
 from kenesh.core.audit_display import describe, record_label
@@ -18,15 +19,19 @@ from kenesh.core.worker import worker_health
 def healthz(request):
     """Answer 200 when the platform can do its work: the database answers and, where
     tasks run on a worker, a worker is alive and no task has waited too long or been
-    abandoned. 503 otherwise, with what is wrong; load balancers and monitors poll it."""
+    abandoned. 503 otherwise, with what is wrong; load balancers and monitors poll it.
+    Either way it says which release is running (CHANGELOG.md)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
         health = worker_health()
     except Exception:  # any database failure means unhealthy, whatever the driver raises
-        return JsonResponse({"status": "error", "database": connection.vendor}, status=503)
-    body = {"status": "ok", "database": connection.vendor}
+        return JsonResponse(
+            {"status": "error", "version": __version__, "database": connection.vendor},
+            status=503,
+        )
+    body = {"status": "ok", "version": __version__, "database": connection.vendor}
     if health.needed:
         body["worker"] = health.as_dict()
         if health.degraded:
