@@ -12,7 +12,7 @@ changes no ranking.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,7 +22,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kenesh.core.audit import log_action
+from kenesh.mentoring import rubric
 from kenesh.mentoring.models import Call, Review
+from kenesh.mentoring.rubric import Criterion
 
 TEXT_FIELDS = ("title", "title_ru", "description", "description_ru")
 # What a decided cohort was chosen by: fixed once a CohortDecision exists.
@@ -60,12 +62,6 @@ def to_percentages(weights: list[Decimal]) -> list[Decimal]:
     return [Decimal(t) / 10 for t in tenths]
 
 
-def _number(value: Decimal):
-    """A weight for JSON: whole numbers as int, others as float."""
-    value = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def scored_keys(call: Call) -> set[str]:
     """Criteria under which a reviewer of ``call`` has given a score."""
     if call.pk is None:
@@ -82,7 +78,7 @@ def is_decided(call: Call) -> bool:
     return call.pk is not None and call.decisions.exists()
 
 
-def _criteria(call: Call, rows: list[dict]) -> tuple[list[dict], Decimal | None]:
+def _criteria(call: Call, rows: list[dict]) -> tuple[tuple[Criterion, ...], Decimal | None]:
     """The call's new criteria from the editor's rows (``key`` empty for a new one),
     or a refusal."""
     if not rows:
@@ -92,7 +88,7 @@ def _criteria(call: Call, rows: list[dict]) -> tuple[list[dict], Decimal | None]
         raise ValidationError(_("Two criteria have the same label."), code="duplicate")
     if any(r["weight"] <= 0 for r in rows):
         raise ValidationError(_("Give each criterion a weight above zero."), code="weight")
-    existing = {c["key"] for c in call.criteria}
+    existing = {c.key for c in call.rubric}
     unknown = {r["key"] for r in rows if r["key"]} - existing
     if unknown:
         raise ValidationError(
@@ -101,7 +97,7 @@ def _criteria(call: Call, rows: list[dict]) -> tuple[list[dict], Decimal | None]
     scored = scored_keys(call)
     removed = existing - {r["key"] for r in rows if r["key"]}
     if removed & scored:
-        names = [c["label"] for c in call.criteria if c["key"] in removed & scored]
+        names = [c.label for c in call.rubric if c.key in removed & scored]
         raise ValidationError(
             _("%(names)s cannot be removed: reviewers have scored applications under it.")
             % {"names": ", ".join(f"“{n}”" for n in names)},
@@ -126,14 +122,15 @@ def _criteria(call: Call, rows: list[dict]) -> tuple[list[dict], Decimal | None]
         key = row["key"] or make_key(row["label"], taken)
         taken.add(key)
         criteria.append(
-            {
-                "key": key,
-                "label": row["label"].strip(),
-                "label_ru": (row.get("label_ru") or "").strip(),
-                "weight": _number(weight),
-            }
+            Criterion(
+                key=key,
+                label=row["label"].strip(),
+                label_ru=(row.get("label_ru") or "").strip(),
+                # Kept to a tenth, as stored.
+                weight=Decimal(str(rubric.number(weight))),
+            )
         )
-    return criteria, scaled_from
+    return tuple(criteria), scaled_from
 
 
 def _check(row: Call, stored: dict, criteria_changed: bool, decided: bool) -> None:
@@ -174,10 +171,10 @@ def save_call(*, call: Call | None, by, criteria: list[dict], reviewers=None, **
     for name, value in fields.items():
         setattr(row, name, value.strip() if isinstance(value, str) else value)
     new_criteria, scaled_from = _criteria(row, criteria)
-    criteria_changed = row.criteria != new_criteria
-    scoring_changed = _shape(row.criteria) != _shape(new_criteria)
+    criteria_changed = row.rubric != new_criteria
+    scoring_changed = rubric.shares(row.rubric) != rubric.shares(new_criteria)
     _check(row, stored, scoring_changed, not created and is_decided(row))
-    row.criteria = new_criteria
+    row.criteria = rubric.to_json(new_criteria)
     row.full_clean()
     row.save()
     changed = [f for f in FIELDS if stored.get(f) != getattr(row, f)]
@@ -187,24 +184,11 @@ def save_call(*, call: Call | None, by, criteria: list[dict], reviewers=None, **
         row,
         "mentoring.call.created" if created else "mentoring.call.updated",
         by=by,
-        data={"fields": changed, "criteria": [c["key"] for c in new_criteria]},
+        data={"fields": changed, "criteria": [c.key for c in new_criteria]},
     )
     if reviewers is not None:
         set_reviewers(call=row, reviewers=reviewers, by=by)
     return Saved(row, created, scaled_from)
-
-
-def _shape(criteria: list[dict]) -> list[tuple]:
-    """What scoring reads of ``criteria``: each key and its share of the weights (so
-    weights scaled to 100 read the same)."""
-    total = sum(Decimal(str(c["weight"])) for c in criteria) or Decimal(1)
-    return [
-        (
-            c["key"],
-            (Decimal(str(c["weight"])) / total).quantize(Decimal("0.001")),
-        )
-        for c in criteria
-    ]
 
 
 @transaction.atomic

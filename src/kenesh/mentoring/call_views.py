@@ -19,12 +19,12 @@ def _initial_rows(call: Call) -> list[dict]:
     # A new call offers the usual criteria as a start; they get their keys when saved.
     return [
         {
-            "key": c["key"] if call.pk is not None else "",
-            "label": c.get("label", ""),
-            "label_ru": c.get("label_ru", ""),
-            "weight": c["weight"],
+            "key": c.key if call.pk is not None else "",
+            "label": c.label,
+            "label_ru": c.label_ru,
+            "weight": c.weight,
         }
-        for c in call.criteria
+        for c in call.rubric
     ]
 
 
@@ -60,7 +60,7 @@ def _call_page(request, call: Call):
                     % {
                         "total": f"{saved.scaled_from.normalize():f}",
                         "weights": ", ".join(
-                            f"{criterion_label(c)} {c['weight']} %" for c in saved.call.criteria
+                            f"{criterion_label(c)} {c.weight} %" for c in saved.call.rubric
                         ),
                     },
                 )

@@ -110,8 +110,8 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)
         for criterion in criteria:
-            self.fields[f"score_{criterion['key']}"] = forms.IntegerField(
-                label=f"{criterion_label(criterion)} (×{criterion['weight']})",
+            self.fields[f"score_{criterion.key}"] = forms.IntegerField(
+                label=f"{criterion_label(criterion)} (×{criterion.weight})",
                 min_value=0,
                 max_value=5,
                 required=False,
@@ -122,7 +122,7 @@ class ReviewForm(forms.Form):
         data = super().clean()
         if not data.get("conflict"):
             missing = [
-                criterion_label(c) for c in self.criteria if data.get(f"score_{c['key']}") is None
+                criterion_label(c) for c in self.criteria if data.get(f"score_{c.key}") is None
             ]
             if missing:
                 raise forms.ValidationError(
@@ -131,8 +131,8 @@ class ReviewForm(forms.Form):
                 )
         return data
 
-    def scores(self) -> dict:
-        return {c["key"]: self.cleaned_data[f"score_{c['key']}"] for c in self.criteria}
+    def scores(self) -> dict[str, int]:
+        return {c.key: self.cleaned_data[f"score_{c.key}"] for c in self.criteria}
 
 
 class QuotaForm(forms.Form):

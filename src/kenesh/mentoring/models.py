@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kenesh.access.predicates import is_mentor, is_staff
 from kenesh.core.text import require_visible_text
+from kenesh.mentoring import rubric
+from kenesh.mentoring.rubric import Criterion
 from kenesh.people.models import Country, Gender, Person, Sector, Theme
 
 SKILLS = [
@@ -101,8 +103,13 @@ class Call(models.Model):
     def __str__(self):
         return self.title
 
-    def weights(self) -> dict:
-        return {c["key"]: float(c["weight"]) for c in self.criteria}
+    @property
+    def rubric(self) -> tuple[Criterion, ...]:
+        """The criteria and their weights, read from the ``criteria`` column."""
+        return rubric.read(self.criteria)
+
+    def weights(self) -> dict[str, float]:
+        return {c.key: float(c.weight) for c in self.rubric}
 
     @property
     def state(self) -> str:
@@ -146,11 +153,9 @@ def _reads_russian() -> bool:
     return (get_language() or "").split("-")[0] == "ru"
 
 
-def criterion_label(criterion: dict) -> str:
+def criterion_label(criterion: Criterion) -> str:
     """A criterion's label in the reader's language, falling back to English."""
-    if _reads_russian() and criterion.get("label_ru"):
-        return criterion["label_ru"]
-    return criterion.get("label") or criterion.get("label_ru") or criterion["key"]
+    return criterion.label_for(_reads_russian())
 
 
 class ApplicationStatus(models.TextChoices):
@@ -320,7 +325,7 @@ class Review(models.Model):
     def clean(self):
         if self.conflict:
             return
-        keys = {c["key"] for c in self.application.call.criteria}
+        keys = {c.key for c in self.application.call.rubric}
         if set(self.scores) != keys:
             raise ValidationError(_("Score every criterion of the call."))
         if any(v not in CRITERION_SCALE for v in self.scores.values()):

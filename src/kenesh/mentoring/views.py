@@ -202,9 +202,7 @@ def call_detail(request, code):
             ],
             "mine": mine,
             "can_manage": request.user.has_perm("mentoring.manage"),
-            "criteria": [
-                {"label": criterion_label(c), "weight": c["weight"]} for c in call.criteria
-            ],
+            "criteria": [{"label": criterion_label(c), "weight": c.weight} for c in call.rubric],
             "reviewers": [
                 getattr(u, "person", None) or u.get_username()
                 for u in call.reviewers.select_related("person")
@@ -222,7 +220,7 @@ def application_review(request, code):
     initial = {"comment": existing.comment, "conflict": existing.conflict} if existing else {}
     if existing:
         initial.update({f"score_{k}": v for k, v in existing.scores.items()})
-    form = ReviewForm(request.POST or None, criteria=application.call.criteria, initial=initial)
+    form = ReviewForm(request.POST or None, criteria=application.call.rubric, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.review(
