@@ -37,11 +37,13 @@ def die_with_parent(parent_pid: int) -> None:
 class Supervisor:
     """Run ``command``; restart it whenever it exits, until ``stop()``."""
 
-    def __init__(self, command: list[str], *, env: dict | None = None, name: str = "worker"):
+    def __init__(
+        self, command: list[str], *, env: dict[str, str] | None = None, name: str = "worker"
+    ):
         self.command = command
         self.env = env
         self.name = name
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         self.restarts = 0
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._watch, name=f"{name}-supervisor", daemon=True)
@@ -58,6 +60,7 @@ class Supervisor:
     def _watch(self) -> None:
         pause = 1.0
         while not self._stopping.is_set():
+            assert self.process is not None  # start() spawned it before this thread ran
             code = self.process.wait()
             if self._stopping.is_set():
                 return

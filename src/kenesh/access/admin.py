@@ -22,7 +22,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "first_name", "last_name", "email", "role", "is_active")
     list_filter = ("role", "is_active")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets[:2],
+        *DjangoUserAdmin.fieldsets[:2],  # type: ignore[index]  # Django's UserAdmin sets them
         (_("Role"), {"fields": ("role", "is_active", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
         (_("Signed-in sessions"), {"fields": ("sessions_link",)}),
@@ -56,6 +56,7 @@ class UserAdmin(DjangoUserAdmin):
             # A password set by someone else ends every session of the user; an
             # administrator setting their own keeps the session they are using.
             user = self.get_object(request, unquote(id))
+            assert user is not None  # the password was just changed: the user exists
             own = user.pk == request.user.pk
             services.end_sessions(
                 user=user,

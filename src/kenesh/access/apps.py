@@ -6,7 +6,7 @@ class AccessConfig(AppConfig):
     name = "kenesh.access"
     verbose_name = _("Access")
 
-    def ready(self):
+    def ready(self) -> None:
         from kenesh.access import personal_data as access_data
         from kenesh.core import personal_data
 

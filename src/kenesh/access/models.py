@@ -1,4 +1,5 @@
 import uuid
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -13,8 +14,20 @@ class Role(models.TextChoices):
     OBSERVER = "observer", _("Observer (donor)")
 
 
-class KeneshUserManager(UserManager):
-    def create_superuser(self, username, email=None, password=None, **extra_fields):
+if TYPE_CHECKING:  # UserManager is generic in django-stubs only
+    _UserManager = UserManager["User"]
+else:
+    _UserManager = UserManager
+
+
+class KeneshUserManager(_UserManager):
+    def create_superuser(
+        self,
+        username: str,
+        email: str | None = None,
+        password: str | None = None,
+        **extra_fields: Any,
+    ) -> "User":
         extra_fields.setdefault("role", Role.ADMINISTRATOR)
         return super().create_superuser(username, email, password, **extra_fields)
 
@@ -29,13 +42,13 @@ class User(AbstractUser):
     code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EXPERT)
 
-    objects = KeneshUserManager()
+    objects: ClassVar[KeneshUserManager] = KeneshUserManager()
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.get_full_name() or self.username
 
 
@@ -62,5 +75,5 @@ class UserSession(models.Model):
         verbose_name_plural = _("signed-in sessions")
         ordering = ["-last_seen_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} · {self.device or '?'} · {self.created_at:%Y-%m-%d %H:%M}"

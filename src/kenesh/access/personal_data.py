@@ -3,6 +3,8 @@
 Never exported: the password hash, one-time-password secrets, session keys.
 """
 
+from typing import Protocol
+
 from django.utils.translation import gettext_lazy as _
 
 from kenesh.access.models import User
@@ -10,11 +12,17 @@ from kenesh.access.services import DEACTIVATED, end_sessions
 from kenesh.core.personal_data import Section
 
 
-def _user(person) -> User | None:
+class _Person(Protocol):
+    """A roster Person (the people app is above this one): its login, if any."""
+
+    user_id: int | None
+
+
+def _user(person: _Person) -> User | None:
     return User.objects.filter(pk=person.user_id).first() if person.user_id else None
 
 
-def export(person) -> list[Section]:
+def export(person: _Person) -> list[Section]:
     user = _user(person)
     if user is None:
         return []
@@ -46,7 +54,7 @@ def export(person) -> list[Section]:
     ]
 
 
-def erase(person, by) -> None:
+def erase(person: _Person, by: User | None) -> None:
     """Sign the login out everywhere and leave it unusable, its names and address gone."""
     user = _user(person)
     if user is None:

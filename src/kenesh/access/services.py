@@ -4,6 +4,8 @@ The audit entry names the user, who ended the sessions, why and how many, never 
 session key or an address.
 """
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -61,7 +63,9 @@ def end_session(*, session: UserSession, by: User | None, reason: str) -> None:
     log_action(user, "access.sessions.ended", by=by, data={"reason": reason, "count": 1})
 
 
-def end_sessions_after_access_change(*, user: User, by: User | None, changed) -> int | None:
+def end_sessions_after_access_change(
+    *, user: User, by: User | None, changed: Iterable[str]
+) -> int | None:
     """End ``user``'s sessions if ``changed`` (field names) alters their access: a new
     role starts from a new sign-in, and a deactivated user is signed out everywhere.
     Return how many ended, or None when nothing that matters changed."""

@@ -210,6 +210,7 @@ class SessionLimitsMiddleware:
                 hx_response["HX-Redirect"] = response["Location"]
                 return hx_response
             return response
+        assert row is not None  # _why_ended ends a session without a row
         current_hash = key_hash(request.session.session_key)
         if now - row.last_seen_at >= SEEN_EVERY or row.key_hash != current_hash:
             # The key changes when Django rotates it (own password change): follow it.

@@ -2,6 +2,7 @@
 other than signing in."""
 
 from django.contrib.auth import SESSION_KEY
+from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -9,7 +10,7 @@ from kenesh.access import mfa
 from kenesh.access.models import User
 
 
-def complete_second_step(client) -> None:
+def complete_second_step(client: Client) -> None:
     """Mark ``client``'s signed-in session as past its second step, giving its user an
     authenticator if they have none (as staff must)."""
     session = client.session

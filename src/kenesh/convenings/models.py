@@ -217,7 +217,12 @@ class Role(models.TextChoices):
 
 
 # A young expert's path climbs these steps; other roles do not count as a step.
-PATH_STEPS = {Role.PARTICIPANT: 1, Role.SPEAKER: 2, Role.MODERATOR: 3, Role.FACILITATOR: 3}
+PATH_STEPS: dict[str, int] = {
+    Role.PARTICIPANT: 1,
+    Role.SPEAKER: 2,
+    Role.MODERATOR: 3,
+    Role.FACILITATOR: 3,
+}
 
 
 class Invitation(models.TextChoices):

@@ -36,7 +36,8 @@ def slot_counts(poll: DatePoll) -> list[SlotCounts]:
             for answer in Answer.values
         }
     )
-    return [SlotCounts(s, s.n_yes, s.n_maybe, s.n_no) for s in slots]
+    # The n_* counts are the annotations above, which mypy cannot see through **{...}.
+    return [SlotCounts(s, s.n_yes, s.n_maybe, s.n_no) for s in slots]  # type: ignore[attr-defined]
 
 
 def answers_of(participation, poll: DatePoll) -> dict:

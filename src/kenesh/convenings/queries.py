@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from kenesh.convenings.models import (
     HOLDING_PLACE,
@@ -216,7 +217,7 @@ class Step:
     attended: bool | None
 
     @property
-    def role_label(self) -> str:
+    def role_label(self) -> str | Promise:  # a choice's label is a lazy translation
         return Role(self.role).label
 
 

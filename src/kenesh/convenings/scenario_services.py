@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from kenesh.access.models import User
 from kenesh.convenings.models import Convening, Decision, Format, Inject, Kind, Scenario, Team
 from kenesh.core.audit import log_action
 from kenesh.core.text import is_visible
@@ -275,19 +276,8 @@ def save_injects(*, scenario: Scenario, rows: list[InjectRow], by) -> None:
     if Inject.objects.filter(pk__in=[i.pk for i in touched], released_at__isnull=False).exists():
         raise ScenarioLocked(_("A released inject cannot be changed. Nothing was saved."))
     kept = [r for r in rows if not r.remove]
-    problems = {}
     orders = [r.order for r in kept]
-    if len(set(orders)) != len(orders):
-        twice = sorted({o for o in orders if orders.count(o) > 1})
-        problems["order"] = _(
-            "Two injects have the number %(order)s; give each inject its own number."
-        ) % {"order": twice[0]}
-    if any(not 1 <= r.order <= LARGEST_ORDER for r in kept):
-        problems["order"] = _("Number the injects from 1 to %(largest)s.") % {
-            "largest": LARGEST_ORDER
-        }
-    if any(r.planned_minute is None or r.planned_minute < 0 for r in kept):
-        problems["planned_minute"] = _("The planned minute is a whole number, 0 or more.")
+    problems = _inject_problems(kept)
     if problems:
         raise ValidationError(problems)
     for row in rows:
@@ -311,24 +301,49 @@ def save_injects(*, scenario: Scenario, rows: list[InjectRow], by) -> None:
         if row.inject is not None:
             Inject.objects.filter(pk=row.inject.pk).update(order=_PARKED + row.inject.order)
     for row in kept:
-        inject = row.inject or Inject(scenario=scenario)
-        names = ("order", "planned_minute", "title", "body")
-        before = {name: getattr(inject, name, None) for name in names}
-        after = {
-            "order": row.order,
-            "planned_minute": row.planned_minute,
-            "title": row.title.strip(),
-            "body": row.body.strip(),
+        _save_inject(row, scenario=scenario, by=by)
+
+
+def _inject_problems(kept: list[InjectRow]) -> dict[str, str]:
+    """What is wrong with the numbers and planned minutes of the injects kept, by field:
+    a number given twice or out of range, a minute missing or below 0."""
+    problems = {}
+    orders = [r.order for r in kept]
+    if len(set(orders)) != len(orders):
+        twice = sorted({o for o in orders if orders.count(o) > 1})
+        problems["order"] = _(
+            "Two injects have the number %(order)s; give each inject its own number."
+        ) % {"order": twice[0]}
+    if any(not 1 <= r.order <= LARGEST_ORDER for r in kept):
+        problems["order"] = _("Number the injects from 1 to %(largest)s.") % {
+            "largest": LARGEST_ORDER
         }
-        for name, value in after.items():
-            setattr(inject, name, value)
-        inject.full_clean(exclude=["scenario"], validate_unique=False, validate_constraints=False)
-        inject.save()
-        changed = sorted(k for k in after if row.inject is None or before[k] != after[k])
-        if row.inject is None or changed:
-            log_action(
-                inject,
-                "convenings.scenario.inject_saved",
-                by=by,
-                data={"created": row.inject is None, "fields": changed, "title": inject.title},
-            )
+    if any(r.planned_minute is None or r.planned_minute < 0 for r in kept):
+        problems["planned_minute"] = _("The planned minute is a whole number, 0 or more.")
+    return problems
+
+
+def _save_inject(row: InjectRow, *, scenario: Scenario, by: User | None) -> None:
+    """Create or change the inject of one editor row, and log it when it is new or
+    changed."""
+    inject = row.inject or Inject(scenario=scenario)
+    names = ("order", "planned_minute", "title", "body")
+    before = {name: getattr(inject, name, None) for name in names}
+    after = {
+        "order": row.order,
+        "planned_minute": row.planned_minute,
+        "title": row.title.strip(),
+        "body": row.body.strip(),
+    }
+    for name, value in after.items():
+        setattr(inject, name, value)
+    inject.full_clean(exclude=["scenario"], validate_unique=False, validate_constraints=False)
+    inject.save()
+    changed = sorted(k for k in after if row.inject is None or before[k] != after[k])
+    if row.inject is None or changed:
+        log_action(
+            inject,
+            "convenings.scenario.inject_saved",
+            by=by,
+            data={"created": row.inject is None, "fields": changed, "title": inject.title},
+        )

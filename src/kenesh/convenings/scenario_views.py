@@ -2,18 +2,21 @@
 cards and injects while it is prepared, or start from a past scenario. From the
 exercise's first move on (see ``scenario_services``) the pages show it read-only."""
 
+import datetime
 import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.db.models import QuerySet
+from django.forms import BaseFormSet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kenesh.access.decorators import requires
 from kenesh.convenings import scenario_services as services
-from kenesh.convenings.models import Convening, Kind, Scenario
+from kenesh.convenings.models import Convening, Inject, Kind, Scenario, Team
 from kenesh.convenings.rules import get_convening_for
 from kenesh.convenings.scenario_forms import (
     DuplicateForm,
@@ -147,27 +150,13 @@ def scenario_duplicate(request, code):
 def _rows_page(request, convening, scenario, *, kind):
     """The teams or injects of ``scenario`` as rows: add, change, reorder, remove."""
     start = services.exercise_start(convening) if kind == "injects" else None
+    rows: QuerySet[Team] | QuerySet[Inject]
     if kind == "teams":
-        formset_class, rows = TeamFormSet, scenario.teams.all()
-        initial = [
-            {"code": t, "name": t.name, "role_card": t.role_card, "order": t.order} for t in rows
-        ]
-        next_order = max((t.order for t in rows), default=-1) + 1
-        extra_initial = {"order": next_order}
+        formset_class = TeamFormSet
+        rows, initial, extra_initial = _team_rows(scenario)
     else:
         formset_class = InjectFormSet
-        rows = scenario.injects.all()
-        services.with_clock_times(rows, start)
-        initial = [
-            {"code": i, "order": i.order, "planned_minute": i.planned_minute,
-             "title": i.title, "body": i.body}
-            for i in rows
-        ]  # fmt: skip
-        last = max(rows, key=lambda i: i.order, default=None)
-        extra_initial = {
-            "order": (last.order + 1) if last else 1,
-            "planned_minute": last.planned_minute if last else 0,
-        }
+        rows, initial, extra_initial = _inject_rows(scenario, start)
     reason = services.lock_reason(convening, scenario)
     data = request.POST if request.method == "POST" else None
     formset = formset_class(
@@ -202,37 +191,84 @@ def _rows_page(request, convening, scenario, *, kind):
             formset = _one_row_more(formset_class, data, context, request.user, initial, kind)
             return render(request, "convenings/scenario_rows.html",
                           {**context, "formset": formset})  # fmt: skip
-        if formset.is_valid():
-            try:
-                _save_rows(scenario, formset, kind, request.user)
-            except services.ScenarioLocked as locked:
-                messages.error(request, locked.message)
-                context["locked"] = locked.message
-                return render(request, "convenings/scenario_rows.html",
-                              {**context, "formset": None}, status=LOCKED)  # fmt: skip
-            except ValidationError as error:
-                formset._non_form_errors = formset.error_class(
-                    error.messages, error_class="nonform", renderer=formset.renderer
-                )
-                status = 400
-            else:
-                messages.success(
-                    request,
-                    _("The teams were saved.") if kind == "teams" else _("The injects were saved."),
-                )
-                return redirect(
-                    "convenings:scenario-teams-edit" if kind == "teams"
-                    else "convenings:scenario-injects-edit",
-                    code=convening.code,
-                )  # fmt: skip
-        else:
+        if not formset.is_valid():
             # Refused rows (a forged code, a duplicate, a bad number): the page says why.
             status = 400
+        else:
+            answer = _save_valid_rows(request, scenario, formset, kind=kind, context=context)
+            if isinstance(answer, HttpResponse):
+                return answer
+            status = answer
     return render(
         request,
         "convenings/scenario_rows.html",
         {**context, "formset": None if reason else formset},
         status=status,
+    )
+
+
+def _save_valid_rows(
+    request: HttpRequest, scenario: Scenario, formset: BaseFormSet, *, kind: str, context: dict
+) -> HttpResponse | int:
+    """Save the valid rows: the redirect after success, the page without a form when the
+    exercise started meanwhile, or 400 with the service's refusal on the formset."""
+    try:
+        _save_rows(scenario, formset, kind, request.user)
+    except services.ScenarioLocked as locked:
+        messages.error(request, locked.message)
+        context["locked"] = locked.message
+        return render(request, "convenings/scenario_rows.html",
+                      {**context, "formset": None}, status=LOCKED)  # fmt: skip
+    except ValidationError as error:
+        formset._non_form_errors = formset.error_class(
+            error.messages, error_class="nonform", renderer=formset.renderer
+        )
+        return 400
+    messages.success(
+        request,
+        _("The teams were saved.") if kind == "teams" else _("The injects were saved."),
+    )
+    return redirect(
+        "convenings:scenario-teams-edit" if kind == "teams"
+        else "convenings:scenario-injects-edit",
+        code=context["convening"].code,
+    )  # fmt: skip
+
+
+# The rows of the teams' or the injects' editor: the scenario's rows, each row's initial
+# values, and the initial values of a row added.
+
+
+def _team_rows(scenario: Scenario) -> tuple[QuerySet[Team], list[dict], dict]:
+    """The scenario's teams as editor rows; a team added comes last."""
+    rows = scenario.teams.all()
+    initial = [
+        {"code": t, "name": t.name, "role_card": t.role_card, "order": t.order} for t in rows
+    ]
+    next_order = max((t.order for t in rows), default=-1) + 1
+    return rows, initial, {"order": next_order}
+
+
+def _inject_rows(
+    scenario: Scenario, start: datetime.datetime | None
+) -> tuple[QuerySet[Inject], list[dict], dict]:
+    """The scenario's injects as editor rows, with their clock times from ``start``; an
+    inject added comes after the last, at its minute."""
+    rows = scenario.injects.all()
+    services.with_clock_times(rows, start)
+    initial = [
+        {"code": i, "order": i.order, "planned_minute": i.planned_minute,
+         "title": i.title, "body": i.body}
+        for i in rows
+    ]  # fmt: skip
+    last = max(rows, key=lambda i: i.order, default=None)
+    return (
+        rows,
+        initial,
+        {
+            "order": (last.order + 1) if last else 1,
+            "planned_minute": last.planned_minute if last else 0,
+        },
     )
 
 

@@ -26,7 +26,8 @@ How a chart stays readable without colour, with any font and without scripts:
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from html import escape
 
 from django.utils.formats import localize
@@ -238,42 +239,26 @@ def bars(
     desc = _words(categories, series, stacked, missing_word)
     known = [v for _name, values in series for v in values if v is not None]
     if not categories or not series or not known:
-        height = 48
-        return (
-            _open(chart_id, height, title, desc, table_id)
-            + f'<text x="{WIDTH / 2}" y="28" text-anchor="middle" fill="{MUTED}">'
-            + f"{_e(_('No data yet.'))}</text></svg>"
-        )
-
-    def value_at(values, i):
-        return values[i] if i < len(values) else None
+        return _no_data(chart_id, title, desc, table_id)
 
     if stacked:
         ends = [
-            sum(value_at(values, i) or 0 for _name, values in series)
+            sum(_value_at(values, i) or 0 for _name, values in series)
             for i in range(len(categories))
         ]
     else:
         ends = known
     top = max(maximum or 0, max(ends, default=0))
     ticks = nice_ticks(top) if maximum is None else nice_ticks(maximum)
-    scale_end = max(ticks[-1], top) or 1
+    label_width, axis = _bar_axis(
+        categories, [*ends, *known], missing_word, max(ticks[-1], top) or 1
+    )
     multi = len(series) > 1
     patterned = multi
 
-    label_width = min(max(text_width(c) for c in categories), WIDTH * MAX_LABEL_SHARE)
-    value_width = max(text_width(number(v)) for v in [*ends, *known]) + 10
-    value_width = max(value_width, text_width(missing_word) + 10)
-    x0 = PAD + label_width + 8
-    x1 = WIDTH - PAD - value_width
-    span = x1 - x0
-
-    def x_of(value):
-        return x0 + span * (value / scale_end)
-
     out = []
     defs = "".join(_pattern(chart_id, i, PALETTE[i % len(PALETTE)]) for i in range(len(series)))
-    y = PAD
+    y: float = PAD
     if multi:
         legend, used = _legend(chart_id, [name for name, _v in series], y, patterned)
         out.append(legend)
@@ -286,79 +271,168 @@ def bars(
     for i, category in enumerate(categories):
         row_top = plot_top + i * (row_height + 12)
         middle = row_top + row_height / 2
-        rows.append(
-            f'<text x="{_n(x0 - 8)}" y="{_n(middle + 4)}" text-anchor="end">'
-            f"{_e(shorten(category, label_width))}"
-            + (
-                f"<title>{_e(category)}</title>"
-                if shorten(category, label_width) != category
-                else ""
-            )
-            + "</text>"
-        )
+        rows.append(_category_label(category, axis.x0, middle, label_width))
         if stacked:
-            left = 0.0
-            for j, (name, values) in enumerate(series):
-                value = value_at(values, i)
-                if not value:
-                    continue
-                width = span * max(value, 0) / scale_end  # counts and scores: never below 0
-                rows.append(
-                    f'<rect x="{_n(x_of(left))}" y="{_n(row_top)}" width="{_n(width)}" '
-                    f'height="{bar}" fill="{_fill(chart_id, j, patterned)}" '
-                    f'stroke="{OUTLINE}" stroke-width="0.75"><title>{_e(name)}: '
-                    f"{_e(number(value))}</title></rect>"
-                )
-                if width >= text_width(number(value)) + 8:
-                    rows.append(_halo(x_of(left) + width / 2, middle + 4, number(value), "middle"))
-                left += value
-            rows.append(
-                _halo(x_of(left) + 6, middle + 4, number(ends[i]), extra=' font-weight="bold"')
-            )
+            rows += _stacked_bar(chart_id, axis, series, i, row_top, bar, patterned, ends[i])
         else:
-            for j, (name, values) in enumerate(series):
-                value = value_at(values, i)
-                bar_top = row_top + j * (bar + gap)
-                if value is None:
-                    rows.append(
-                        f'<text x="{_n(x0 + 6)}" y="{_n(bar_top + bar / 2 + 4)}" fill="{MUTED}">'
-                        f"— {_e(missing_word)}</text>"
-                    )
-                    continue
-                width = span * max(value, 0) / scale_end  # counts and scores: never below 0
-                if width > 0:
-                    rows.append(
-                        f'<rect x="{_n(x0)}" y="{_n(bar_top)}" width="{_n(width)}" '
-                        f'height="{bar}" fill="{_fill(chart_id, j, patterned)}" '
-                        f'stroke="{OUTLINE}" stroke-width="0.75"><title>{_e(name)}: '
-                        f"{_e(number(value))}</title></rect>"
-                    )
-                rows.append(_halo(x0 + width + 5, bar_top + bar / 2 + 4, number(value)))
+            rows += _side_by_side_bars(
+                chart_id, axis, series, i, row_top, bar, gap, patterned, missing_word
+            )
     plot_bottom = plot_top + len(categories) * (row_height + 12) - 12
+    height = plot_bottom + 28
+    return (
+        _open(chart_id, height, title, desc, table_id)
+        + (f"<defs>{defs}</defs>" if defs else "")
+        + "".join(out)
+        + _gridlines(axis, ticks, plot_top, plot_bottom)
+        + "".join(rows)
+        + _axis_line(axis, plot_top, plot_bottom)
+        + "</svg>"
+    )
+
+
+def _no_data(chart_id: str, title: str, desc: str, table_id: str | None) -> str:
+    """An empty chart that says there is no data yet."""
+    return (
+        _open(chart_id, 48, title, desc, table_id)
+        + f'<text x="{WIDTH / 2}" y="28" text-anchor="middle" fill="{MUTED}">'
+        + f"{_e(_('No data yet.'))}</text></svg>"
+    )
+
+
+def _value_at(values: Sequence[float | None], i: int) -> float | None:
+    """The series' value for category ``i``; a short series has none for the rest."""
+    return values[i] if i < len(values) else None
+
+
+@dataclass(frozen=True)
+class _Axis:
+    """Where values fall across a bar chart: zero at ``x0``, ``end`` at ``x0 + span``."""
+
+    x0: float
+    span: float
+    end: float
+
+    def x(self, value: float) -> float:
+        return self.x0 + self.span * (value / self.end)
+
+    def width(self, value: float) -> float:
+        return self.span * max(value, 0) / self.end  # counts and scores: never below 0
+
+
+def _bar_axis(
+    categories: list[str], values: list[float], missing_word: str, end: float
+) -> tuple[float, _Axis]:
+    """How wide the category labels may be, and the axis in the room left between them
+    and the widest value written after a bar."""
+    label_width = min(max(text_width(c) for c in categories), WIDTH * MAX_LABEL_SHARE)
+    value_width = max(text_width(number(v)) for v in values) + 10
+    value_width = max(value_width, text_width(missing_word) + 10)
+    x0 = PAD + label_width + 8
+    x1 = WIDTH - PAD - value_width
+    return label_width, _Axis(x0, x1 - x0, end)
+
+
+def _category_label(category: str, x0: float, middle: float, label_width: float) -> str:
+    """A row's category name, right-aligned before the axis; shortened to fit, with
+    the whole name as its tooltip."""
+    return (
+        f'<text x="{_n(x0 - 8)}" y="{_n(middle + 4)}" text-anchor="end">'
+        f"{_e(shorten(category, label_width))}"
+        + (f"<title>{_e(category)}</title>" if shorten(category, label_width) != category else "")
+        + "</text>"
+    )
+
+
+def _stacked_bar(
+    chart_id: str,
+    axis: _Axis,
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    i: int,
+    row_top: float,
+    bar: float,
+    patterned: bool,
+    total: float,
+) -> list[str]:
+    """Category ``i``'s stacked bar: a part per series, its value written inside where
+    it fits, and the total after the bar."""
+    middle = row_top + bar / 2
+    parts = []
+    left = 0.0
+    for j, (name, values) in enumerate(series):
+        value = _value_at(values, i)
+        if not value:
+            continue
+        width = axis.width(value)
+        parts.append(
+            f'<rect x="{_n(axis.x(left))}" y="{_n(row_top)}" width="{_n(width)}" '
+            f'height="{bar}" fill="{_fill(chart_id, j, patterned)}" '
+            f'stroke="{OUTLINE}" stroke-width="0.75"><title>{_e(name)}: '
+            f"{_e(number(value))}</title></rect>"
+        )
+        if width >= text_width(number(value)) + 8:
+            parts.append(_halo(axis.x(left) + width / 2, middle + 4, number(value), "middle"))
+        left += value
+    parts.append(_halo(axis.x(left) + 6, middle + 4, number(total), extra=' font-weight="bold"'))
+    return parts
+
+
+def _side_by_side_bars(
+    chart_id: str,
+    axis: _Axis,
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    i: int,
+    row_top: float,
+    bar: float,
+    gap: float,
+    patterned: bool,
+    missing_word: str,
+) -> list[str]:
+    """Category ``i``'s bars, one per series under each other, each with its value after
+    it; a value not shown is a dash and the word."""
+    parts = []
+    for j, (name, values) in enumerate(series):
+        value = _value_at(values, i)
+        bar_top = row_top + j * (bar + gap)
+        if value is None:
+            parts.append(
+                f'<text x="{_n(axis.x0 + 6)}" y="{_n(bar_top + bar / 2 + 4)}" fill="{MUTED}">'
+                f"— {_e(missing_word)}</text>"
+            )
+            continue
+        width = axis.width(value)
+        if width > 0:
+            parts.append(
+                f'<rect x="{_n(axis.x0)}" y="{_n(bar_top)}" width="{_n(width)}" '
+                f'height="{bar}" fill="{_fill(chart_id, j, patterned)}" '
+                f'stroke="{OUTLINE}" stroke-width="0.75"><title>{_e(name)}: '
+                f"{_e(number(value))}</title></rect>"
+            )
+        parts.append(_halo(axis.x0 + width + 5, bar_top + bar / 2 + 4, number(value)))
+    return parts
+
+
+def _gridlines(axis: _Axis, ticks: list[float], plot_top: float, plot_bottom: float) -> str:
+    """The ticks within the scale, each a gridline with its number below."""
     grid = []
     for tick in ticks:
-        if tick > scale_end + 1e-9:
+        if tick > axis.end + 1e-9:
             continue
-        x = x_of(tick)
+        x = axis.x(tick)
         grid.append(
             f'<line x1="{_n(x)}" y1="{_n(plot_top - 4)}" x2="{_n(x)}" y2="{_n(plot_bottom + 4)}" '
             f'stroke="{GRID}" stroke-width="1"/>'
             f'<text x="{_n(x)}" y="{_n(plot_bottom + 20)}" text-anchor="middle" fill="{MUTED}" '
             f'font-size="11">{_e(number(tick))}</text>'
         )
-    axis = (
-        f'<line x1="{_n(x0)}" y1="{_n(plot_top - 4)}" x2="{_n(x0)}" y2="{_n(plot_bottom + 4)}" '
-        f'stroke="{OUTLINE}" stroke-width="1"/>'
-    )
-    height = plot_bottom + 28
+    return "".join(grid)
+
+
+def _axis_line(axis: _Axis, plot_top: float, plot_bottom: float) -> str:
+    """The line at zero the bars start from."""
     return (
-        _open(chart_id, height, title, desc, table_id)
-        + (f"<defs>{defs}</defs>" if defs else "")
-        + "".join(out)
-        + "".join(grid)
-        + "".join(rows)
-        + axis
-        + "</svg>"
+        f'<line x1="{_n(axis.x0)}" y1="{_n(plot_top - 4)}" x2="{_n(axis.x0)}" '
+        f'y2="{_n(plot_bottom + 4)}" stroke="{OUTLINE}" stroke-width="1"/>'
     )
 
 
@@ -417,6 +491,48 @@ def opinion_map(
     _check_id(chart_id)
     points = [p for p in points if p.get("x") is not None and p.get("y") is not None]
     groups = sorted({p["g"] for p in points if p["g"] is not None})
+    desc = _map_words(points, groups)
+    if not points:
+        return _no_data(chart_id, title, desc, table_id)
+    names = [f"{label} ({count})" for label, count in map_counts(points)]
+    plot_width, plot_height = WIDTH - 2 * PAD, 360
+    top = PAD
+    place = _placement(points, plot_width, plot_height, top)
+    colour = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)}
+    shape = {g: i for i, g in enumerate(groups)}
+    marks = [_group(None, [_unassigned(*place(p["x"], p["y"])) for p in points if p["g"] is None])]
+    for g in groups:
+        member = [p for p in points if p["g"] == g]
+        marks.append(_group(colour[g], [_marker(shape[g], *place(p["x"], p["y"])) for p in member]))
+    letters = []
+    for g in groups:
+        member_at = [place(p["x"], p["y"]) for p in points if p["g"] == g]
+        cx = sum(x for x, _y in member_at) / len(member_at)
+        cy = sum(y for _x, y in member_at) / len(member_at)
+        letters.append(
+            _halo(
+                cx, cy + 8, group_letter(g), "middle", ' font-size="24" font-weight="bold"', halo=5
+            )
+        )
+    frame = (
+        f'<rect x="{PAD}" y="{top}" width="{plot_width}" height="{plot_height}" fill="none" '
+        f'stroke="{GRID}" stroke-width="1"/>'
+    )
+    legend, legend_height = _map_legend(names, groups, colour, shape, top + plot_height + 10)
+    height = top + plot_height + 10 + legend_height
+    return (
+        _open(chart_id, height, title, desc, table_id)
+        + frame
+        + "".join(marks)
+        + "".join(letters)
+        + legend
+        + "</svg>"
+    )
+
+
+def _map_words(points: list[dict], groups: list[int]) -> str:
+    """The map in words, for its description: how many people each group has and how
+    many are in no group shown."""
     unassigned = sum(1 for p in points if p["g"] is None)
     sizes = {g: sum(1 for p in points if p["g"] == g) for g in groups}
     words = [
@@ -433,57 +549,47 @@ def opinion_map(
             )
             % {"count": unassigned}
         )
-    desc = (
+    return (
         _("People placed by how they voted: those who voted alike are close together.")
         + " "
         + ("; ".join(words) + "." if words else _("No data yet."))
     )
-    if not points:
-        return (
-            _open(chart_id, 48, title, desc, table_id)
-            + f'<text x="{WIDTH / 2}" y="28" text-anchor="middle" fill="{MUTED}">'
-            + f"{_e(_('No data yet.'))}</text></svg>"
-        )
-    names = [f"{label} ({count})" for label, count in map_counts(points)]
-    plot_width, plot_height = WIDTH - 2 * PAD, 360
+
+
+def _placement(
+    points: list[dict], plot_width: float, plot_height: float, top: float
+) -> Callable[[float, float], tuple[float, float]]:
+    """Where a point of the map falls in the plot: centred, with one scale for both
+    axes that fits every point with room for a marker at the edge."""
     xs, ys = [p["x"] for p in points], [p["y"] for p in points]
     x_range = (max(xs) - min(xs)) or 1.0
     y_range = (max(ys) - min(ys)) or 1.0
     inner = 24  # room for a marker or a letter at the edge
     scale = min((plot_width - 2 * inner) / x_range, (plot_height - 2 * inner) / y_range)
     x_mid, y_mid = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    top = PAD
 
-    def place(x, y):
+    def place(x: float, y: float) -> tuple[float, float]:
         # SVG's y grows downwards; the map's upwards.
         return (
             PAD + plot_width / 2 + (x - x_mid) * scale,
             top + plot_height / 2 - (y - y_mid) * scale,
         )
 
-    colour = {g: PALETTE[i % len(PALETTE)] for i, g in enumerate(groups)}
-    shape = {g: i for i, g in enumerate(groups)}
-    marks = [_group(None, [_unassigned(*place(p["x"], p["y"])) for p in points if p["g"] is None])]
-    for g in groups:
-        member = [p for p in points if p["g"] == g]
-        marks.append(_group(colour[g], [_marker(shape[g], *place(p["x"], p["y"])) for p in member]))
-    letters = []
-    for g in groups:
-        member = [place(p["x"], p["y"]) for p in points if p["g"] == g]
-        cx = sum(x for x, _y in member) / len(member)
-        cy = sum(y for _x, y in member) / len(member)
-        letters.append(
-            _halo(
-                cx, cy + 8, group_letter(g), "middle", ' font-size="24" font-weight="bold"', halo=5
-            )
-        )
-    frame = (
-        f'<rect x="{PAD}" y="{top}" width="{plot_width}" height="{plot_height}" fill="none" '
-        f'stroke="{GRID}" stroke-width="1"/>'
-    )
-    legend_top = top + plot_height + 10
+    return place
+
+
+def _map_legend(
+    names: list[str],
+    groups: list[int],
+    colour: dict[int, str],
+    shape: dict[int, int],
+    legend_top: float,
+) -> tuple[str, float]:
+    """Each group's marker and name with its count, then those in no group, in rows
+    across the width; the markup and the height it takes, margin included."""
     legend = []
-    x, row = PAD, 0
+    x: float = PAD
+    row = 0
     for index, name in enumerate(names):
         width = 14 + 6 + text_width(name) + 18
         if x > PAD and x + width > WIDTH - PAD:
@@ -496,12 +602,4 @@ def opinion_map(
             legend.append(_group(None, [_unassigned(x + 6, ly)]))
         legend.append(f'<text x="{_n(x + 18)}" y="{_n(ly + 4)}">{_e(name)}</text>')
         x += width
-    height = legend_top + (row + 1) * 20 + 4
-    return (
-        _open(chart_id, height, title, desc, table_id)
-        + frame
-        + "".join(marks)
-        + "".join(letters)
-        + "".join(legend)
-        + "</svg>"
-    )
+    return "".join(legend), (row + 1) * 20 + 4

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from kenesh.core.audit import log_action
 from kenesh.core.models import PlatformSetting
@@ -28,7 +29,7 @@ class Rule:
 
     name: str
     policy: str
-    description: str
+    description: str | Promise  # registered at start-up: a lazy translation
     find: Callable[[datetime.datetime], list[str]]
     purge: Callable[[datetime.datetime], int]
 

@@ -1,5 +1,9 @@
 """The deliberation part of a digest: new statements in the reader's conversations."""
 
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -45,46 +49,13 @@ def build(users, since, until) -> dict[int, list[Line]]:
     if not by_pk:
         return lines
     earliest = min(since[pk] for pk in by_pk)
-    # Where each user takes part, and their own participant (not to count their statements).
-    places_in = list(
-        Participant.objects.filter(person__user__in=list(by_pk))
-        .values(
-            "pk",
-            "person__user_id",
-            "conversation_id",
-            "conversation__title",
-            "conversation__code",
-            "conversation__convening_id",
-            "conversation__convening__confidentiality",
-        )
-        .order_by("conversation_id")
-    )
+    places_in = _places_in(list(by_pk))
     if not places_in:
         return lines
-    conversation_ids = {row["conversation_id"] for row in places_in}
-    convening_ids = {
-        row["conversation__convening_id"]
-        for row in places_in
-        if row["conversation__convening__confidentiality"] == Confidentiality.CLOSED
-    }
-    places = set()
-    if convening_ids:
-        places = set(
-            Participation.objects.holding_place()
-            .filter(convening__in=convening_ids, person__user__in=list(by_pk))
-            .values_list("person__user_id", "convening_id")
-        )
-    statements = list(
-        Statement.objects.filter(
-            conversation__in=conversation_ids,
-            status=StatementStatus.ACCEPTED,
-            created_at__gt=earliest,
-            created_at__lte=until,
-        ).values_list("conversation_id", "author_id", "created_at")
+    places = _closed_places(places_in, list(by_pk))
+    by_conversation = _new_statements(
+        {row["conversation_id"] for row in places_in}, earliest, until
     )
-    by_conversation: dict[int, list] = {}
-    for conversation_id, author_id, created_at in statements:
-        by_conversation.setdefault(conversation_id, []).append((author_id, created_at))
     for row in places_in:
         user = by_pk[row["person__user_id"]]
         conversation = {
@@ -98,18 +69,70 @@ def build(users, since, until) -> dict[int, list[Line]]:
             for author_id, created_at in by_conversation.get(row["conversation_id"], ())
             if author_id != row["pk"] and created_at > since[user.pk]
         )
-        if not count:
-            continue
-        closed = conversation["convening__confidentiality"] == Confidentiality.CLOSED
-        url = reverse(
-            "deliberation:conversation-detail", kwargs={"code": row["conversation__code"]}
-        )
-        if closed:
-            line = Line(NEW_STATEMENTS_CLOSED, {"count": count}, url)
-        else:
-            line = Line(NEW_STATEMENTS, {"count": count, "title": row["conversation__title"]}, url)
-        lines.setdefault(user.pk, []).append(line)
+        if count:
+            lines.setdefault(user.pk, []).append(_line(row, count))
     return lines
+
+
+def _places_in(user_ids: list[int]) -> list[Mapping[str, Any]]:
+    """Where each user takes part, and their own participant (not to count their
+    statements), with what the digest says of each conversation; one query."""
+    return list(
+        Participant.objects.filter(person__user__in=user_ids)
+        .values(
+            "pk",
+            "person__user_id",
+            "conversation_id",
+            "conversation__title",
+            "conversation__code",
+            "conversation__convening_id",
+            "conversation__convening__confidentiality",
+        )
+        .order_by("conversation_id")
+    )
+
+
+def _closed_places(places_in: list[Mapping[str, Any]], user_ids: list[int]) -> set[tuple[int, int]]:
+    """The (user id, convening id) pairs where a user holds a place at the closed
+    meetings of these conversations; one query, none when no meeting is closed."""
+    convening_ids = {
+        row["conversation__convening_id"]
+        for row in places_in
+        if row["conversation__convening__confidentiality"] == Confidentiality.CLOSED
+    }
+    if not convening_ids:
+        return set()
+    return set(
+        Participation.objects.holding_place()
+        .filter(convening__in=convening_ids, person__user__in=user_ids)
+        .values_list("person__user_id", "convening_id")
+    )
+
+
+def _new_statements(
+    conversation_ids: set[int], earliest: datetime.datetime, until: datetime.datetime
+) -> dict[int, list[tuple[int | None, datetime.datetime]]]:
+    """The statements accepted in the conversations between ``earliest`` and ``until``,
+    as (author participant, made at) by conversation; one query."""
+    statements = Statement.objects.filter(
+        conversation__in=conversation_ids,
+        status=StatementStatus.ACCEPTED,
+        created_at__gt=earliest,
+        created_at__lte=until,
+    ).values_list("conversation_id", "author_id", "created_at")
+    by_conversation: dict[int, list[tuple[int | None, datetime.datetime]]] = {}
+    for conversation_id, author_id, created_at in statements:
+        by_conversation.setdefault(conversation_id, []).append((author_id, created_at))
+    return by_conversation
+
+
+def _line(row: Mapping[str, Any], count: int) -> Line:
+    """The digest's line on ``count`` new statements in the conversation of ``row``; one
+    of a closed meeting goes unnamed."""
+    url = reverse("deliberation:conversation-detail", kwargs={"code": row["conversation__code"]})
+    if row["conversation__convening__confidentiality"] == Confidentiality.CLOSED:
+        return Line(NEW_STATEMENTS_CLOSED, {"count": count}, url)
+    return Line(NEW_STATEMENTS, {"count": count, "title": row["conversation__title"]}, url)
 
 
 PART = Part(

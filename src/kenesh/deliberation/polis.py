@@ -89,52 +89,9 @@ def import_polis(*, title: str, comments, votes, by, language: str = "en") -> Co
         participants_may_submit=False,
         created_by=by,
     )
-    statements = {}
-    seen_numbers = set()
-    for line, row in enumerate(comment_rows, start=2):
-        number = _int(row["comment-id"], "comments.csv", line, low=0, high=MAX_ID)
-        if number in seen_numbers:
-            raise ValidationError(_("comments.csv repeats comment %(n)s.") % {"n": number})
-        seen_numbers.add(number)
-        # The platform's own exports guard formula-like text with an apostrophe.
-        text = restore(" ".join((row["comment-body"] or "").split()))[:500]
-        if not is_visible(text):
-            text = "—"
-        statements[number] = Statement(
-            conversation=conversation,
-            number=number,
-            text=text,
-            language=language,
-            normalized=fold(text)[:500],
-            status=MODERATED.get((row["moderated"] or "").strip(), StatementStatus.PENDING),
-            is_seed=False,
-        )
+    statements = _statements(comment_rows, conversation, language)
     Statement.objects.bulk_create(statements.values())
-    participants: dict[int, Participant] = {}
-    parsed = []
-    for line, row in enumerate(vote_rows, start=2):
-        voter = _int(row["voter-id"], "votes.csv", line, low=0, high=MAX_VOTER)
-        number = _int(row["comment-id"], "votes.csv", line)
-        value = _int(row["vote"], "votes.csv", line)
-        if value not in (-1, 0, 1):
-            raise ValidationError(
-                _("votes.csv, line %(line)s: a vote must be -1, 0 or 1.") % {"line": line}
-            )
-        if number not in statements:
-            raise ValidationError(
-                _("votes.csv, line %(line)s: comment %(n)s is not in comments.csv.")
-                % {"line": line, "n": number}
-            )
-        timestamp = _int(row["timestamp"], "votes.csv", line, low=0, high=MAX_TIMESTAMP)
-        parsed.append((timestamp, voter, number, value))
-        if voter not in participants:
-            # Imported voters are pseudonymous: their times are kept to the day.
-            participants[voter] = Participant(
-                conversation=conversation,
-                label=f"polis-{voter}",
-                external_id=str(voter),
-                created_at=day_of(datetime.datetime.now(tz=datetime.UTC)),
-            )
+    parsed, participants = _votes(vote_rows, statements, conversation)
     Participant.objects.bulk_create(participants.values())
     last = {}
     for timestamp, voter, number, value in sorted(parsed, key=lambda r: r[0]):
@@ -163,7 +120,68 @@ def import_polis(*, title: str, comments, votes, by, language: str = "en") -> Co
     return conversation
 
 
-def polis_export(conversation) -> bytes:
+def _statements(
+    comment_rows: list[dict], conversation: Conversation, language: str
+) -> dict[int, Statement]:
+    """The comments as unsaved statements of ``conversation``, by comment number;
+    moderated-out comments rejected, blank ones shown as a dash."""
+    statements = {}
+    seen_numbers = set()
+    for line, row in enumerate(comment_rows, start=2):
+        number = _int(row["comment-id"], "comments.csv", line, low=0, high=MAX_ID)
+        if number in seen_numbers:
+            raise ValidationError(_("comments.csv repeats comment %(n)s.") % {"n": number})
+        seen_numbers.add(number)
+        # The platform's own exports guard formula-like text with an apostrophe.
+        text = restore(" ".join((row["comment-body"] or "").split()))[:500]
+        if not is_visible(text):
+            text = "—"
+        statements[number] = Statement(
+            conversation=conversation,
+            number=number,
+            text=text,
+            language=language,
+            normalized=fold(text)[:500],
+            status=MODERATED.get((row["moderated"] or "").strip(), StatementStatus.PENDING),
+            is_seed=False,
+        )
+    return statements
+
+
+def _votes(
+    vote_rows: list[dict], statements: dict[int, Statement], conversation: Conversation
+) -> tuple[list[tuple[int, int, int, int]], dict[int, Participant]]:
+    """The votes checked against the comments, as (timestamp, voter, comment, value)
+    rows, and one unsaved pseudonymous participant per voter."""
+    participants: dict[int, Participant] = {}
+    parsed = []
+    for line, row in enumerate(vote_rows, start=2):
+        voter = _int(row["voter-id"], "votes.csv", line, low=0, high=MAX_VOTER)
+        number = _int(row["comment-id"], "votes.csv", line)
+        value = _int(row["vote"], "votes.csv", line)
+        if value not in (-1, 0, 1):
+            raise ValidationError(
+                _("votes.csv, line %(line)s: a vote must be -1, 0 or 1.") % {"line": line}
+            )
+        if number not in statements:
+            raise ValidationError(
+                _("votes.csv, line %(line)s: comment %(n)s is not in comments.csv.")
+                % {"line": line, "n": number}
+            )
+        timestamp = _int(row["timestamp"], "votes.csv", line, low=0, high=MAX_TIMESTAMP)
+        parsed.append((timestamp, voter, number, value))
+        if voter not in participants:
+            # Imported voters are pseudonymous: their times are kept to the day.
+            participants[voter] = Participant(
+                conversation=conversation,
+                label=f"polis-{voter}",
+                external_id=str(voter),
+                created_at=day_of(datetime.datetime.now(tz=datetime.UTC)),
+            )
+    return parsed, participants
+
+
+def polis_export(conversation: Conversation) -> bytes:
     """A zip in Pol.is's export layout: comments.csv, votes.csv, participants-votes.csv.
     Participants appear by number only."""
     statements = list(conversation.statements.order_by("number"))
@@ -173,64 +191,80 @@ def polis_export(conversation) -> bytes:
         .order_by("updated_at", "pk")
         .values_list("participant_id", "statement__number", "value", "updated_at")
     )
-    agrees, disagrees = Counter(), Counter()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("comments.csv", _comments_csv(statements, votes))
+        archive.writestr("votes.csv", _votes_csv(votes, participants))
+        archive.writestr(
+            "participants-votes.csv", _participants_votes_csv(statements, votes, participants)
+        )
+    return buffer.getvalue()
+
+
+# (participant id, statement number, value, updated at), oldest first
+_VoteRow = tuple[int, int, int, datetime.datetime]
+
+
+def _comments_csv(statements: list[Statement], votes: list[_VoteRow]) -> str:
+    """comments.csv: each statement with its agrees and disagrees and Pol.is's
+    moderation code (1 accepted, -1 rejected, 0 pending)."""
+    agrees: Counter[int] = Counter()
+    disagrees: Counter[int] = Counter()
     for _p, number, value, _at in votes:
         if value == 1:
             agrees[number] += 1
         elif value == -1:
             disagrees[number] += 1
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "comments.csv",
-            _csv(
-                [
-                    "timestamp",
-                    "comment-id",
-                    "author-id",
-                    "agrees",
-                    "disagrees",
-                    "moderated",
-                    "comment-body",
-                ],
-                [
-                    [
-                        int(s.created_at.timestamp() * 1000),
-                        s.number,
-                        "",
-                        agrees[s.number],
-                        disagrees[s.number],
-                        {"accepted": 1, "rejected": -1}.get(s.status, 0),
-                        s.text,
-                    ]
-                    for s in statements
-                ],
-            ),
-        )
-        archive.writestr(
-            "votes.csv",
-            _csv(
-                ["timestamp", "comment-id", "voter-id", "vote"],
-                [
-                    [int(at.timestamp() * 1000), number, participants[p], value]
-                    for p, number, value, at in votes
-                ],
-            ),
-        )
-        matrix = {}
-        for p, number, value, _at in votes:
-            matrix.setdefault(participants[p], {})[number] = value
-        archive.writestr(
-            "participants-votes.csv",
-            _csv(
-                ["participant", "n-votes", *[s.number for s in statements]],
-                [
-                    [p, len(row), *[row.get(s.number, "") for s in statements]]
-                    for p, row in sorted(matrix.items())
-                ],
-            ),
-        )
-    return buffer.getvalue()
+    return _csv(
+        [
+            "timestamp",
+            "comment-id",
+            "author-id",
+            "agrees",
+            "disagrees",
+            "moderated",
+            "comment-body",
+        ],
+        [
+            [
+                int(s.created_at.timestamp() * 1000),
+                s.number,
+                "",
+                agrees[s.number],
+                disagrees[s.number],
+                {"accepted": 1, "rejected": -1}.get(s.status, 0),
+                s.text,
+            ]
+            for s in statements
+        ],
+    )
+
+
+def _votes_csv(votes: list[_VoteRow], participants: dict[int, int]) -> str:
+    """votes.csv: one row per vote, the voter by number."""
+    return _csv(
+        ["timestamp", "comment-id", "voter-id", "vote"],
+        [
+            [int(at.timestamp() * 1000), number, participants[p], value]
+            for p, number, value, at in votes
+        ],
+    )
+
+
+def _participants_votes_csv(
+    statements: list[Statement], votes: list[_VoteRow], participants: dict[int, int]
+) -> str:
+    """participants-votes.csv: one row per voter, one column per statement."""
+    matrix: dict[int, dict[int, int]] = {}
+    for p, number, value, _at in votes:
+        matrix.setdefault(participants[p], {})[number] = value
+    return _csv(
+        ["participant", "n-votes", *[s.number for s in statements]],
+        [
+            [p, len(row), *[row.get(s.number, "") for s in statements]]
+            for p, row in sorted(matrix.items())
+        ],
+    )
 
 
 def _csv(header, rows) -> str:

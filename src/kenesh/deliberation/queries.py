@@ -3,6 +3,7 @@
 import datetime
 import math
 import random
+import uuid
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -11,6 +12,7 @@ from django.utils.translation import get_language
 from kenesh.deliberation.models import (
     Analysis,
     AnalysisRun,
+    Conversation,
     Participant,
     Statement,
     StatementStatus,
@@ -223,13 +225,42 @@ def visible_group_sizes(result: dict, *, exact: bool) -> dict:
     return {g: n for g, n in sizes.items() if n >= SMALL_CELL}
 
 
-def results_view(conversation, result: dict, *, exact: bool) -> dict:
+def results_view(conversation: Conversation, result: dict, *, exact: bool) -> dict:
     """The stored map shaped for the results page. For non-staff, groups and attribute
     cells under SMALL_CELL people are left out, and said to be."""
+    texts = _statement_texts(conversation)
+    sizes = {int(g): n for g, n in result["group_sizes"].items()}
+    shown = visible_group_sizes(result, exact=exact)
+    values, country_rows = _country_common_ground(result, texts, exact=exact)
+    labels = dict(Country.choices)
+    return {
+        "groups": _group_cards(result, texts, sizes, shown),
+        "hidden_groups": len(sizes) - len(shown),
+        "consensus": _consensus_rows(result, texts, shown),
+        "bridging": _bridging_rows(result, texts, shown),
+        "country_values": [labels.get(v, v) for v in values],
+        "country_rows": country_rows,
+        "map_points": _map_points(result, shown),
+    }
+
+
+@dataclass(frozen=True)
+class _StatementTexts:
+    """By statement number: the text shown (in the reader's language where a checked
+    translation exists), the language of that text (for its lang attribute), the
+    statement's code, and the recommendation already made from it, if any."""
+
+    text: dict[int, str]
+    lang: dict[int, str]
+    code: dict[int, uuid.UUID]
+    recommendation: dict[int, uuid.UUID]
+
+
+def _statement_texts(conversation: Conversation) -> _StatementTexts:
+    """The conversation's statements as the results page names them, in three queries."""
     rows = conversation.statements.values_list("number", "text", "code", "language")
     texts = {number: text for number, text, _code, _lang in rows}
     codes = {number: code for number, _text, code, _lang in rows}
-    # The language of the text shown, for its lang attribute.
     langs = {number: lang for number, _text, _code, lang in rows}
     # Statements of common ground already turned into a recommendation link to it.
     recommended = dict(
@@ -246,8 +277,14 @@ def results_view(conversation, result: dict, *, exact: bool) -> dict:
     )
     texts.update(translated)
     langs.update(dict.fromkeys(translated, language))
-    sizes = {int(g): n for g, n in result["group_sizes"].items()}
-    shown = visible_group_sizes(result, exact=exact)
+    return _StatementTexts(text=texts, lang=langs, code=codes, recommendation=recommended)
+
+
+def _group_cards(
+    result: dict, texts: _StatementTexts, sizes: dict[int, int], shown: dict[int, int]
+) -> list[dict]:
+    """Each shown group, lettered, with its size, stability and representative
+    statements (each with the group's agreement)."""
     groups = []
     for g in sorted(shown):
         rows = []
@@ -256,8 +293,8 @@ def results_view(conversation, result: dict, *, exact: bool) -> dict:
             rows.append(
                 {
                     **rep,
-                    "text": texts.get(rep["statement"], ""),
-                    "lang": langs.get(rep["statement"], ""),
+                    "text": texts.text.get(rep["statement"], ""),
+                    "lang": texts.lang.get(rep["statement"], ""),
                     "agreement": agreement,
                 }
             )
@@ -270,38 +307,55 @@ def results_view(conversation, result: dict, *, exact: bool) -> dict:
                 "rows": rows,
             }
         )
+    return groups
 
-    def per_group(number):
-        return [
-            (chr(65 + g), result["group_agreement"][str(g)].get(str(number))) for g in sorted(shown)
-        ]
 
-    consensus = [
+def _per_group(result: dict, shown: dict[int, int], number: int) -> list[tuple[str, object]]:
+    """How each shown group, by its letter, voted on statement ``number``."""
+    return [
+        (chr(65 + g), result["group_agreement"][str(g)].get(str(number))) for g in sorted(shown)
+    ]
+
+
+def _consensus_rows(result: dict, texts: _StatementTexts, shown: dict[int, int]) -> list[dict]:
+    """The ten strongest statements of consensus, with how each shown group voted."""
+    return [
         {
-            "code": codes.get(n),
-            "recommendation": recommended.get(n),
+            "code": texts.code.get(n),
+            "recommendation": texts.recommendation.get(n),
             "number": n,
-            "text": texts.get(n, ""),
-            "lang": langs.get(n, ""),
-            "groups": per_group(n),
+            "text": texts.text.get(n, ""),
+            "lang": texts.lang.get(n, ""),
+            "groups": _per_group(result, shown, n),
             "gic": result["group_consensus"].get(str(n)),
         }
         for n in result["consensus"][:10]
     ]
+
+
+def _bridging_rows(result: dict, texts: _StatementTexts, shown: dict[int, int]) -> list[dict]:
+    """The ten most bridging statements, with how each shown group voted."""
     bridging = sorted(result["bridging"].items(), key=lambda kv: -kv[1])[:10]
-    bridging = [
+    return [
         {
             "number": int(n),
-            "text": texts.get(int(n), ""),
-            "lang": langs.get(int(n), ""),
+            "text": texts.text.get(int(n), ""),
+            "lang": texts.lang.get(int(n), ""),
             "score": v,
-            "groups": per_group(int(n)),
+            "groups": _per_group(result, shown, int(n)),
         }
         for n, v in bridging
     ]
+
+
+def _country_common_ground(
+    result: dict, texts: _StatementTexts, *, exact: bool
+) -> tuple[list[str], list[dict]]:
+    """The countries that declared themselves, and the ten statements of common ground
+    across them with each country's votes; for non-staff, cells of fewer than
+    SMALL_CELL people are "hidden"."""
     countries = result["by_attribute"].get("country", {})
     values = sorted(countries)
-    labels = dict(Country.choices)
     country_rows = []
     for n in result["common_ground"].get("country", [])[:10]:
         cells = []
@@ -311,8 +365,18 @@ def results_view(conversation, result: dict, *, exact: bool) -> dict:
                 cell = "hidden"
             cells.append(cell)
         country_rows.append(
-            {"number": n, "text": texts.get(n, ""), "lang": langs.get(n, ""), "cells": cells}
+            {
+                "number": n,
+                "text": texts.text.get(n, ""),
+                "lang": texts.lang.get(n, ""),
+                "cells": cells,
+            }
         )
+    return values, country_rows
+
+
+def _map_points(result: dict, shown: dict[int, int]) -> list[dict]:
+    """The clustered participants' points on the map; those of hidden groups in no group."""
     points = [
         {"x": xy[0], "y": xy[1], "g": result["groups"].get(p)}
         for p, xy in result["coordinates"].items()
@@ -321,12 +385,4 @@ def results_view(conversation, result: dict, *, exact: bool) -> dict:
     for point in points:
         if point["g"] not in shown:
             point["g"] = None
-    return {
-        "groups": groups,
-        "hidden_groups": len(sizes) - len(shown),
-        "consensus": consensus,
-        "bridging": bridging,
-        "country_values": [labels.get(v, v) for v in values],
-        "country_rows": country_rows,
-        "map_points": points,
-    }
+    return points

@@ -387,7 +387,7 @@ def bootstrap_replicates() -> int | None:
     """Replicates for the groups' stability: ``KENESH_OPINION_BOOTSTRAP`` when set (0 turns
     it off), else the opinion package's own rule."""
     value = getattr(settings, "KENESH_OPINION_BOOTSTRAP", None)
-    return None if value in (None, "") else int(value)
+    return None if value is None or value == "" else int(value)
 
 
 def run_analysis(

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,7 +22,7 @@ from kenesh.deliberation.forms import (
     StatementForm,
     TranslationForm,
 )
-from kenesh.deliberation.models import AnalysisRun, StatementStatus
+from kenesh.deliberation.models import AnalysisRun, Conversation, StatementStatus
 from kenesh.deliberation.rules import (
     can_see_conversation,
     get_conversation_for,
@@ -108,73 +108,15 @@ def statements_manage(request, code):
         post if "seed" in post else None, initial={"language": conversation.language}
     )
     translation_form = TranslationForm(post if "translate" in post else None)
-    status = 200
+    answer: HttpResponse | int = 200
     if "seed" in post and form.is_valid():
-        try:
-            services.add_statement(
-                conversation=conversation, by=request.user, author=None, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The statement was added."))
-            return redirect("deliberation:statements", code=code)
+        answer = _add_seed(request, conversation, form)
     elif "translate" in post:
-        if translation_form.is_valid():
-            data = translation_form.cleaned_data
-            statement = conversation.statements.filter(number=data["statement"]).first()
-            if statement is None:
-                translation_form.add_error(
-                    "statement", _("This conversation has no statement with this number.")
-                )
-                status = 404
-            else:
-                try:
-                    services.translate(
-                        statement=statement,
-                        language=data["language"],
-                        text=data["text"],
-                        by=request.user,
-                    )
-                except ValidationError as error:
-                    add_service_errors(translation_form, error)
-                else:
-                    messages.success(request, _("The translation was saved."))
-                    return redirect("deliberation:statements", code=code)
-        elif translation_form.has_error("statement"):
-            status = 400
+        answer = _add_translation(request, conversation, translation_form)
     elif "moderate" in post:
-        moderation = ModerationForm(post)
-        if not moderation.is_valid():
-            status = 400
-            problems = [e for errors in moderation.errors.values() for e in errors]
-            if moderation.has_error("statement"):
-                problems = [_("That statement could not be read; nothing was recorded.")]
-            messages.error(request, " ".join(problems))
-        else:
-            statement = conversation.statements.filter(
-                code=moderation.cleaned_data["statement"]
-            ).first()
-            if statement is None:
-                status = 404
-                messages.error(
-                    request,
-                    _("This conversation has no such statement; nothing was recorded."),
-                )
-            else:
-                try:
-                    services.moderate(
-                        statement=statement,
-                        accept=moderation.accept,
-                        reason=moderation.cleaned_data["reason"],
-                        by=request.user,
-                    )
-                except ValidationError as error:
-                    status = 400
-                    messages.error(request, " ".join(error.messages))
-                else:
-                    messages.success(request, _("The moderation was recorded."))
-                    return redirect("deliberation:statements", code=code)
+        answer = _moderate(request, conversation)
+    if isinstance(answer, HttpResponse):
+        return answer
     statements = conversation.statements.prefetch_related("translations", "moderations__by")
     return render(
         request,
@@ -186,8 +128,85 @@ def statements_manage(request, code):
             "pending": [s for s in statements if s.status == StatementStatus.PENDING],
             "statements": [s for s in statements if s.status != StatementStatus.PENDING],
         },
-        status=status,
+        status=answer,
     )
+
+
+# A handler of the statements page's forms answers with the redirect after success, or
+# with the status of the page shown again with what went wrong.
+
+
+def _add_seed(
+    request: HttpRequest, conversation: Conversation, form: StatementForm
+) -> HttpResponse | int:
+    """Add the valid seed statement ``form`` holds."""
+    try:
+        services.add_statement(
+            conversation=conversation, by=request.user, author=None, **form.cleaned_data
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return 200
+    messages.success(request, _("The statement was added."))
+    return redirect("deliberation:statements", code=conversation.code)
+
+
+def _add_translation(
+    request: HttpRequest, conversation: Conversation, translation_form: TranslationForm
+) -> HttpResponse | int:
+    """Save a translation of one of the conversation's statements, named by its number."""
+    if not translation_form.is_valid():
+        return 400 if translation_form.has_error("statement") else 200
+    data = translation_form.cleaned_data
+    statement = conversation.statements.filter(number=data["statement"]).first()
+    if statement is None:
+        translation_form.add_error(
+            "statement", _("This conversation has no statement with this number.")
+        )
+        return 404
+    try:
+        services.translate(
+            statement=statement,
+            language=data["language"],
+            text=data["text"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        add_service_errors(translation_form, error)
+        return 200
+    messages.success(request, _("The translation was saved."))
+    return redirect("deliberation:statements", code=conversation.code)
+
+
+def _moderate(request: HttpRequest, conversation: Conversation) -> HttpResponse | int:
+    """Accept or reject a statement of the moderation queue, named by its code; what
+    went wrong is said in a message, as the queue has no form of its own to show it."""
+    moderation = ModerationForm(request.POST)
+    if not moderation.is_valid():
+        problems = [e for errors in moderation.errors.values() for e in errors]
+        if moderation.has_error("statement"):
+            problems = [_("That statement could not be read; nothing was recorded.")]
+        messages.error(request, " ".join(problems))
+        return 400
+    statement = conversation.statements.filter(code=moderation.cleaned_data["statement"]).first()
+    if statement is None:
+        messages.error(
+            request,
+            _("This conversation has no such statement; nothing was recorded."),
+        )
+        return 404
+    try:
+        services.moderate(
+            statement=statement,
+            accept=moderation.accept,
+            reason=moderation.cleaned_data["reason"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return 400
+    messages.success(request, _("The moderation was recorded."))
+    return redirect("deliberation:statements", code=conversation.code)
 
 
 @requires("deliberation.manage")

@@ -314,6 +314,7 @@ def _came(participations):
 
 
 def _rcwg_meetings(b: _Builder) -> None:
+    """The four RCWG meetings held, then the fifth with its invitations still open."""
     emergent = sorted(b.emergent, key=lambda p: p.pk)
     for number, (title, day, city, country, theme) in enumerate(RCWG, start=1):
         convening = b.convening(
@@ -344,41 +345,53 @@ def _rcwg_meetings(b: _Builder) -> None:
                 (1, 14, "Closing plenary", Format.PLENARY),
             ],
         )
-        came = _came(places)
-        seasoned_came = [p for p in came if p.person.track == Track.SEASONED]
-        # Seasoned experts speak and moderate every meeting.
-        assignments = [
-            SessionAssignment(
-                session=sessions[1], participation=seasoned_came[0], role=SessionRole.SPEAKER
-            ),
-            SessionAssignment(
-                session=sessions[3], participation=seasoned_came[1], role=SessionRole.SPEAKER
-            ),
-            SessionAssignment(
-                session=sessions[0], participation=seasoned_came[2], role=SessionRole.MODERATOR
-            ),
-        ]
-        # The young experts' path: participants at the first meeting, then speakers,
-        # then facilitators of working groups and panels.
-        young_places = sorted(young, key=lambda p: p.person.pk)
-        if number >= 2:
-            for p in young_places[: 2 * number - 1]:
-                assignments.append(
-                    SessionAssignment(
-                        session=sessions[1 if number == 2 else 3],
-                        participation=p,
-                        role=SessionRole.SPEAKER,
-                    )
-                )
-        if number >= 3:
-            for p in young_places[: number - 1]:
-                assignments.append(
-                    SessionAssignment(
-                        session=sessions[2], participation=p, role=SessionRole.FACILITATOR
-                    )
-                )
-        SessionAssignment.objects.bulk_create(assignments, ignore_conflicts=True)
+        SessionAssignment.objects.bulk_create(
+            _rcwg_roles(number, sessions, _came(places), young), ignore_conflicts=True
+        )
+    _rcwg_next(b, emergent)
 
+
+def _rcwg_roles(
+    number: int, sessions: list[Session], came: list[Participation], young: list[Participation]
+) -> list[SessionAssignment]:
+    """Who speaks, moderates and facilitates at RCWG meeting ``number`` (unsaved)."""
+    seasoned_came = [p for p in came if p.person.track == Track.SEASONED]
+    # Seasoned experts speak and moderate every meeting.
+    assignments = [
+        SessionAssignment(
+            session=sessions[1], participation=seasoned_came[0], role=SessionRole.SPEAKER
+        ),
+        SessionAssignment(
+            session=sessions[3], participation=seasoned_came[1], role=SessionRole.SPEAKER
+        ),
+        SessionAssignment(
+            session=sessions[0], participation=seasoned_came[2], role=SessionRole.MODERATOR
+        ),
+    ]
+    # The young experts' path: participants at the first meeting, then speakers,
+    # then facilitators of working groups and panels.
+    young_places = sorted(young, key=lambda p: p.person.pk)
+    if number >= 2:
+        for p in young_places[: 2 * number - 1]:
+            assignments.append(
+                SessionAssignment(
+                    session=sessions[1 if number == 2 else 3],
+                    participation=p,
+                    role=SessionRole.SPEAKER,
+                )
+            )
+    if number >= 3:
+        for p in young_places[: number - 1]:
+            assignments.append(
+                SessionAssignment(
+                    session=sessions[2], participation=p, role=SessionRole.FACILITATOR
+                )
+            )
+    return assignments
+
+
+def _rcwg_next(b: _Builder, emergent: list[Person]) -> None:
+    """The RCWG meeting still to come: invitations sent, not yet answered."""
     title, day, city, country = RCWG_NEXT
     upcoming = b.convening(
         kind=Kind.RCWG,
@@ -443,6 +456,8 @@ def _track_two(b: _Builder) -> None:
 
 
 def _simulation(b: _Builder) -> None:
+    """The simulation exercise: its players, its scenario played by teams, and the
+    injects released and decisions logged on the day."""
     convening = b.convening(
         kind=Kind.SIMULATION,
         title="Simulation exercise: a water crisis in the Fergana Valley",
@@ -476,6 +491,13 @@ def _simulation(b: _Builder) -> None:
         debrief_notes="Teams that shared data early calmed the border faster. Young experts "
         "led two of the three teams' statements.",
     )
+    teams = _simulation_teams(scenario, places)
+    _simulation_play(scenario, teams)
+
+
+def _simulation_teams(scenario: Scenario, places: list[Participation]) -> list[Team]:
+    """The scenario's TEAMS, the players spread across them by the platform's own team
+    assignment (tracks and countries mixed)."""
     teams = Team.objects.bulk_create(
         Team(scenario=scenario, name=name, role_card=card, order=i)
         for i, (name, card) in enumerate(TEAMS)
@@ -489,6 +511,12 @@ def _simulation(b: _Builder) -> None:
         for team, keys in zip(teams, result.teams, strict=True)
         for key in keys
     )
+    return teams
+
+
+def _simulation_play(scenario: Scenario, teams: list[Team]) -> None:
+    """The day's play: the INJECTS (the first four released from 11:00) and each
+    team's DECISIONS, logged just over ten minutes after the development they answer."""
     start = _at(SIMULATION_DAY, 11)
     injects = Inject.objects.bulk_create(
         Inject(

@@ -20,6 +20,7 @@ from kenesh.deliberation.models import (
     Vote,
 )
 from kenesh.influence.services import propose_from_statement
+from kenesh.people.models import Person
 from kenesh.people.transliteration import fold
 
 # (Russian, English, stance by group: +1 agree, -1 disagree, 0 mixed); groups are
@@ -204,10 +205,20 @@ def _vote(rng, participants, groups, statements, rows, *, density=0.85, noise=0.
     Vote.objects.bulk_create(votes)
 
 
-def load_deliberation(rng: random.Random, people, logins) -> None:
+def load_deliberation(rng: random.Random, people: list[Person], logins: list[Person]) -> None:
     """Add the two demo conversations for the first copy of the roster; the demo
     logins' own people are left without votes so that they can try voting."""
-    keep_free = {p.pk for p in logins}
+    water = _water_conversation(rng, people, keep_free={p.pk for p in logins})
+    border = _border_conversation(rng)
+    for conversation in (water, border):
+        services.run_analysis(conversation=conversation)
+
+
+def _water_conversation(
+    rng: random.Random, people: list[Person], *, keep_free: set[int]
+) -> Conversation:
+    """The named RCWG conversation on water and energy, voted on by those who came to
+    the third RCWG meeting (but ``keep_free``) in three groups of opinion."""
     rcwg = Convening.objects.filter(kind=Kind.RCWG, title__startswith="RCWG meeting 3").first()
     water = _conversation(
         title="Как странам Ферганской долины сотрудничать в сфере воды и энергетики? "
@@ -238,7 +249,12 @@ def load_deliberation(rng: random.Random, people, logins) -> None:
     leaning = {"KG": 0, "TJ": 0, "UZ": 1, "KZ": 1, "AF": 2}
     groups = [2 if rng.random() < 0.3 else leaning.get(p.country, 2) for p in voters]
     _vote(rng, participants, groups, statements, WATER)
+    return water
 
+
+def _border_conversation(rng: random.Random) -> Conversation:
+    """The pseudonymous Track II conversation on border communities: seven Kyrgyz and
+    seven Tajik participants by link, voting as two groups."""
     track_two = Convening.objects.filter(kind=Kind.TRACK_II).order_by("starts_on").last()
     border = _conversation(
         title="Что сделает жизнь приграничных сообществ безопаснее? (вымышленная демо-беседа)",
@@ -264,8 +280,7 @@ def load_deliberation(rng: random.Random, people, logins) -> None:
         density=0.95,
         noise=0.1,
     )
-    for conversation in (water, border):
-        services.run_analysis(conversation=conversation)
+    return border
 
 
 def draft_from_common_ground(by) -> None:

@@ -27,7 +27,7 @@ from kenesh.mentoring.models import (
     Testimonial,
 )
 from kenesh.papers.models import PolicyPaper
-from kenesh.people.models import Track
+from kenesh.people.models import Person, Track
 
 PDF = b"%PDF-1.4\n% fictional demo file\n%%EOF\n"
 TOPICS = [
@@ -63,7 +63,7 @@ def _at(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(12), datetime.UTC)
 
 
-def load_mentoring(rng: random.Random, people) -> None:
+def load_mentoring(rng: random.Random, people: list[Person]) -> None:
     """Add the demo call and the cohort cycle for the first copy of the roster."""
     call = Call.objects.create(
         title="Young experts 2022: open call (fictional)",
@@ -77,6 +77,32 @@ def load_mentoring(rng: random.Random, people) -> None:
     reviewers = list(User.objects.filter(username__in=["staff", "mentor"]))
     staff = User.objects.get(username="staff")
     emergent = [p for p in people if p.track == Track.EMERGENT]
+    applications = _applications(rng, call, emergent)
+    Review.objects.bulk_create(_reviews(rng, applications, reviewers))
+    _select_cohort(call, applications, reviewers)
+
+    # The platform's own matching: one mentee per mentor, a shared language, themes,
+    # and across borders where possible.
+    mentors = [p for p in people if p.can_mentor]
+    made = services.pair(mentees=emergent, mentors=[(m, 1) for m in mentors], call=call, by=None)
+    Mentorship.objects.filter(pk__in=[m.pk for m in made]).update(
+        started_on=datetime.date(2022, 9, 1),
+        goals="Write a policy paper; speak at an RCWG panel; facilitate a working group. (fictional)",
+    )
+    for i, mentorship in enumerate(made):
+        _sessions_and_milestones(i, mentorship)
+        _assessments(rng, i, mentorship, staff)
+    for (quote, attribution), person in zip(
+        QUOTES, [p for p in emergent if p.country in {"TJ", "KG"}][:2], strict=False
+    ):
+        Testimonial.objects.create(
+            person=person, quote=quote, attribution=attribution, consent_at=timezone.now()
+        )
+
+
+def _applications(rng: random.Random, call: Call, emergent: list[Person]) -> list[Application]:
+    """Sixty applications to ``call``: one from each emergent expert on the roster, the
+    rest from made-up applicants across the four countries."""
     applications = []
     for person in emergent:
         applications.append(
@@ -106,6 +132,14 @@ def load_mentoring(rng: random.Random, people) -> None:
                 rng.randint(1992, 2003),
             )
         )
+    return applications
+
+
+def _reviews(
+    rng: random.Random, applications: list[Application], reviewers: list[User]
+) -> list[Review]:
+    """Each reviewer's scores for each application (unsaved): the roster's experts
+    score well, the first reviewer scores lower across the board."""
     reviews = []
     for application in applications:
         strong = application.person_id is not None
@@ -125,7 +159,12 @@ def load_mentoring(rng: random.Random, people) -> None:
                     comment="Fictional review.",
                 )
             )
-    Review.objects.bulk_create(reviews)
+    return reviews
+
+
+def _select_cohort(call: Call, applications: list[Application], reviewers: list[User]) -> None:
+    """Select the roster's emergent experts as the cohort, dated as the programme did it;
+    every other applicant is not selected."""
     chosen = [a for a in applications if a.person_id is not None]
     decision = CohortDecision.objects.create(
         call=call, by=reviewers[0] if reviewers else None, reasons={}, quotas=[]
@@ -139,78 +178,72 @@ def load_mentoring(rng: random.Random, people) -> None:
         status=ApplicationStatus.SELECTED
     )
 
-    # The platform's own matching: one mentee per mentor, a shared language, themes,
-    # and across borders where possible.
-    mentors = [p for p in people if p.can_mentor]
-    made = services.pair(mentees=emergent, mentors=[(m, 1) for m in mentors], call=call, by=None)
-    Mentorship.objects.filter(pk__in=[m.pk for m in made]).update(
-        started_on=datetime.date(2022, 9, 1),
-        goals="Write a policy paper; speak at an RCWG panel; facilitate a working group. (fictional)",
+
+def _sessions_and_milestones(i: int, mentorship: Mentorship) -> None:
+    """The ``i``-th pair's six sessions, every 45 days from October 2022, and its three
+    milestones: the first draft of the mentee's lead paper, a panel, a working group."""
+    MentoringSession.objects.bulk_create(
+        MentoringSession(
+            mentorship=mentorship,
+            date=datetime.date(2022, 10, 1) + datetime.timedelta(days=45 * k),
+            mode="offline" if k % 3 == 0 else "online",
+            topics=TOPICS[(i + k) % len(TOPICS)],
+            notes="Fictional notes, private to the pair and staff.",
+        )
+        for k in range(6)
     )
-    for i, mentorship in enumerate(made):
-        MentoringSession.objects.bulk_create(
-            MentoringSession(
+    paper = PolicyPaper.objects.filter(
+        authorships__person=mentorship.mentee, authorships__role="lead"
+    ).first()
+    Milestone.objects.bulk_create(
+        [
+            Milestone(
                 mentorship=mentorship,
-                date=datetime.date(2022, 10, 1) + datetime.timedelta(days=45 * k),
-                mode="offline" if k % 3 == 0 else "online",
-                topics=TOPICS[(i + k) % len(TOPICS)],
-                notes="Fictional notes, private to the pair and staff.",
+                title="First draft of a policy paper",
+                due_on=datetime.date(2023, 1, 31),
+                done_on=datetime.date(2023, 1, 28),
+                paper=paper,
+            ),
+            Milestone(
+                mentorship=mentorship,
+                title="Speak at an RCWG panel",
+                due_on=datetime.date(2023, 11, 14),
+                done_on=datetime.date(2023, 11, 14),
+            ),
+            Milestone(
+                mentorship=mentorship,
+                title="Facilitate a working group",
+                due_on=datetime.date(2024, 5, 21),
+            ),
+        ]
+    )
+
+
+def _assessments(rng: random.Random, i: int, mentorship: Mentorship, staff: User) -> None:
+    """The ``i``-th pair's skill assessments by the mentee and the mentor, before, midway
+    and at the end, showing growth; each dated when the cycle reached that stage."""
+    base = {key: rng.randint(1, 3) for key, _label in SKILLS}
+    # Who recorded each: the person, where they sign in; else staff from the paper form.
+    recorders = {
+        "self": mentorship.mentee.user or staff,
+        "mentor": mentorship.mentor.user or staff,
+    }
+    for stage, gain in (("pre", 0), ("mid", 1), ("post", 2)):
+        for assessor, bias in (("self", 0), ("mentor", -1 if stage == "pre" else 0)):
+            assessment = Assessment.objects.create(
+                mentorship=mentorship,
+                stage=stage,
+                assessor=assessor,
+                recorded_by=recorders[assessor],
+                scores={
+                    key: max(1, min(5, value + gain + bias + (rng.random() < 0.3)))
+                    for key, value in base.items()
+                },
             )
-            for k in range(6)
-        )
-        paper = PolicyPaper.objects.filter(
-            authorships__person=mentorship.mentee, authorships__role="lead"
-        ).first()
-        Milestone.objects.bulk_create(
-            [
-                Milestone(
-                    mentorship=mentorship,
-                    title="First draft of a policy paper",
-                    due_on=datetime.date(2023, 1, 31),
-                    done_on=datetime.date(2023, 1, 28),
-                    paper=paper,
-                ),
-                Milestone(
-                    mentorship=mentorship,
-                    title="Speak at an RCWG panel",
-                    due_on=datetime.date(2023, 11, 14),
-                    done_on=datetime.date(2023, 11, 14),
-                ),
-                Milestone(
-                    mentorship=mentorship,
-                    title="Facilitate a working group",
-                    due_on=datetime.date(2024, 5, 21),
-                ),
-            ]
-        )
-        base = {key: rng.randint(1, 3) for key, _label in SKILLS}
-        # Who recorded each: the person, where they sign in; else staff from the paper form.
-        recorders = {
-            "self": mentorship.mentee.user or staff,
-            "mentor": mentorship.mentor.user or staff,
-        }
-        for stage, gain in (("pre", 0), ("mid", 1), ("post", 2)):
-            for assessor, bias in (("self", 0), ("mentor", -1 if stage == "pre" else 0)):
-                assessment = Assessment.objects.create(
-                    mentorship=mentorship,
-                    stage=stage,
-                    assessor=assessor,
-                    recorded_by=recorders[assessor],
-                    scores={
-                        key: max(1, min(5, value + gain + bias + (rng.random() < 0.3)))
-                        for key, value in base.items()
-                    },
-                )
-                # Recorded when the cycle reached that stage, not at load time.
-                Assessment.objects.filter(pk=assessment.pk).update(
-                    created_at=_at(ASSESSED_ON[stage] + datetime.timedelta(days=i))
-                )
-    for (quote, attribution), person in zip(
-        QUOTES, [p for p in emergent if p.country in {"TJ", "KG"}][:2], strict=False
-    ):
-        Testimonial.objects.create(
-            person=person, quote=quote, attribution=attribution, consent_at=timezone.now()
-        )
+            # Recorded when the cycle reached that stage, not at load time.
+            Assessment.objects.filter(pk=assessment.pk).update(
+                created_at=_at(ASSESSED_ON[stage] + datetime.timedelta(days=i))
+            )
 
 
 def _application(call, name, country, gender, sector, birth_year, person=None):

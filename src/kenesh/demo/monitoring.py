@@ -469,6 +469,49 @@ def _kind(measure, key: str) -> int:
 def final_narrative(by_ref: dict) -> dict[str, str]:
     """The final report's narrative, stating the figures the records give (``by_ref``:
     each indicator's measure over the final period, by reference)."""
+    figures = _final_figures(by_ref)
+    return {
+        "context": (
+            "Central Asia remained at a confluence of crises throughout the phase: the "
+            "situation in Afghanistan, the September 2022 violence on the Kyrgyz-Tajik "
+            "border, and unrest in Kazakhstan. *This is a fictional demo report; every figure "
+            "below is computed from the demo's records.*\n\n"
+            "**Кратко по-русски.** Третья фаза программы (май 2022 – июнь 2024) укрепила "
+            "региональную рабочую группу и подготовила новое поколение экспертов. "
+            "(Вымышленный демонстрационный отчёт.)"
+        ),
+        "progress": (
+            "- The programme held **{rcwg} RCWG meetings**, convening **{experts} experts** "
+            "({rcwg_experts} of them at RCWG meetings) from **{n_countries} countries**: "
+            "{countries}.\n"
+            "- **{mentored} emergent experts** from {mentored_countries} were mentored by "
+            "seasoned experts; their assessed skills grew by {growth} points on average. "
+            "Young experts moved up the roles: **{spoke} spoke** on RCWG panels or at "
+            "briefings and **{facilitated} facilitated** working groups.\n"
+            "- **{papers} policy papers** were published, and experts presented their "
+            "recommendations at **{briefings} briefings** ({inside} inside the region, "
+            "{outside} outside).\n"
+            "- **{taken_up} recommendations** were taken up by decision-makers.{uptake}\n"
+            "- The Kyrgyz-Tajik Track II dialogue met {track_ii} times.\n\n"
+            "> «С первой встречи РКРГ я почувствовал явный прогресс.» (a young expert, "
+            "fictional)"
+        ).format(**figures),
+        "challenges": (
+            "Fewer young experts facilitated than planned: facilitation came only at the "
+            "third and fourth meetings. Afghan experts could not always travel; the "
+            "programme offered online participation. Одна из заявленных стратегий "
+            "влияния ещё не подтверждена независимо."
+        ),
+        "next_steps": (
+            "A fifth RCWG meeting will follow up on the recommendations taken up; the next "
+            "call for young experts opens with the next phase. Следующий набор молодых "
+            "экспертов — в начале новой фазы."
+        ),
+    }
+
+
+def _final_figures(by_ref: dict) -> dict[str, object]:
+    """The figures the final narrative states, formatted, by the name the text uses."""
     experts = by_ref["1.1"]
     countries = _countries(experts)
     briefings = by_ref["3.2.1"]
@@ -500,47 +543,10 @@ def final_narrative(by_ref: dict) -> dict[str, str]:
         "taken_up": _total(by_ref["G.1"]),
         "track_ii": _total(by_ref["1.2.1"]),
     }
-    uptake = (
+    figures["uptake"] = (
         " One of them, joint data sharing on transboundary rivers, was endorsed at the "
         "Consultative Meeting of the Heads of State of Central Asia (verified)."
         if summit
         else ""
     )
-    return {
-        "context": (
-            "Central Asia remained at a confluence of crises throughout the phase: the "
-            "situation in Afghanistan, the September 2022 violence on the Kyrgyz-Tajik "
-            "border, and unrest in Kazakhstan. *This is a fictional demo report; every figure "
-            "below is computed from the demo's records.*\n\n"
-            "**Кратко по-русски.** Третья фаза программы (май 2022 – июнь 2024) укрепила "
-            "региональную рабочую группу и подготовила новое поколение экспертов. "
-            "(Вымышленный демонстрационный отчёт.)"
-        ),
-        "progress": (
-            "- The programme held **{rcwg} RCWG meetings**, convening **{experts} experts** "
-            "({rcwg_experts} of them at RCWG meetings) from **{n_countries} countries**: "
-            "{countries}.\n"
-            "- **{mentored} emergent experts** from {mentored_countries} were mentored by "
-            "seasoned experts; their assessed skills grew by {growth} points on average. "
-            "Young experts moved up the roles: **{spoke} spoke** on RCWG panels or at "
-            "briefings and **{facilitated} facilitated** working groups.\n"
-            "- **{papers} policy papers** were published, and experts presented their "
-            "recommendations at **{briefings} briefings** ({inside} inside the region, "
-            "{outside} outside).\n"
-            "- **{taken_up} recommendations** were taken up by decision-makers.{uptake}\n"
-            "- The Kyrgyz-Tajik Track II dialogue met {track_ii} times.\n\n"
-            "> «С первой встречи РКРГ я почувствовал явный прогресс.» (a young expert, "
-            "fictional)"
-        ).format(uptake=uptake, **figures),
-        "challenges": (
-            "Fewer young experts facilitated than planned: facilitation came only at the "
-            "third and fourth meetings. Afghan experts could not always travel; the "
-            "programme offered online participation. Одна из заявленных стратегий "
-            "влияния ещё не подтверждена независимо."
-        ),
-        "next_steps": (
-            "A fifth RCWG meeting will follow up on the recommendations taken up; the next "
-            "call for young experts opens with the next phase. Следующий набор молодых "
-            "экспертов — в начале новой фазы."
-        ),
-    }
+    return figures

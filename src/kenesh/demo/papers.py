@@ -32,7 +32,7 @@ from kenesh.papers.models import (
     Verdict,
     Visibility,
 )
-from kenesh.people.models import Track
+from kenesh.people.models import Person, Theme, Track
 
 PAPERS = [
     ("Sharing data on transboundary rivers", "water-energy", ["KG", "TJ", "UZ", "KZ"]),
@@ -183,7 +183,9 @@ def _at(day):
     return datetime.datetime.combine(day, datetime.time(10), ZoneInfo(settings.TIME_ZONE))
 
 
-def load_papers(rng: random.Random, copy: int, people, themes: dict) -> None:
+def load_papers(
+    rng: random.Random, copy: int, people: list[Person], themes: dict[str, Theme]
+) -> None:
     """Add one copy of the demo papers, recommendations, presentations and outcomes."""
     emergent = [p for p in people if p.track == Track.EMERGENT]
     seasoned = [p for p in people if p.track == Track.SEASONED and not p.can_mentor]
@@ -192,47 +194,13 @@ def load_papers(rng: random.Random, copy: int, people, themes: dict) -> None:
     mentor_user = User.objects.filter(username="mentor").first()
     expert_user = User.objects.filter(username="expert").first()
     suffix = "" if copy == 0 else f" · {copy + 1}"
-    rcwg = list(
-        Convening.objects.filter(kind=Kind.RCWG, title__endswith=suffix or "").order_by(
-            "starts_on"
-        )[:4]
-    )
-    briefings = [
-        b
-        for b in Convening.objects.filter(kind=Kind.BRIEFING).order_by("starts_on")
-        if (b.title.endswith(suffix) if suffix else " · " not in b.title)
-    ]
+    rcwg, briefings = _copy_convenings(suffix)
     texts = paper_texts()
     # Each published paper has its written text; the drafts in progress have none.
     written_texts = [texts[i] if i < PUBLISHED else None for i in range(len(PAPERS))]
-    papers, authorships, versions, reviews, events = [], [], [], [], []
-    for i, (title, _theme, countries) in enumerate(PAPERS):
-        written = written_texts[i]
-        language = written["language"] if written else "en"
-        status = (
-            Status.PUBLISHED
-            if i < PUBLISHED
-            else (Status.IN_REVIEW if i == PUBLISHED else Status.DRAFT)
-        )
-        published = datetime.date(2023, 1, 15) + datetime.timedelta(days=36 * i)
-        papers.append(
-            PolicyPaper(
-                title=f"{written['title'] if written else title} {FICTIONAL[language]}{suffix}",
-                abstract=written["abstract"].strip()
-                if written
-                else f"Fictional demo paper on {title.lower()}.",
-                countries=countries,
-                language=language,
-                status=status,
-                created_by=staff,
-                visibility=Visibility.PUBLIC if i % 3 else Visibility.PROGRAMME,
-                submitted_at=_at(published - datetime.timedelta(days=30))
-                if status != Status.DRAFT
-                else None,
-                published_at=_at(published) if status == Status.PUBLISHED else None,
-            )
-        )
+    papers = [_paper(i, written_texts[i], suffix, staff) for i in range(len(PAPERS))]
     PolicyPaper.objects.bulk_create(papers)
+    authorships, versions, reviews, events = [], [], [], []
     for i, paper in enumerate(papers):
         theme = themes[PAPERS[i][1]]
         paper.themes.add(theme)
@@ -246,54 +214,126 @@ def load_papers(rng: random.Random, copy: int, people, themes: dict) -> None:
             [(lead, AuthorRole.LEAD), (co, AuthorRole.CO_AUTHOR), (mentor, AuthorRole.MENTOR)]
         ):
             authorships.append(Authorship(paper=paper, person=person, role=role, order=order))
-        n_versions = 1 if paper.status == Status.DRAFT else rng.randint(2, 4)
-        written = written_texts[i]
-        body = written["body"].strip() + "\n" if written else _generated_body(theme.name)
-        for number, text in enumerate(_drafts(body, n_versions), start=1):
-            versions.append(
-                PaperVersion(
-                    paper=paper,
-                    number=number,
-                    body=text,
-                    note="First draft" if number == 1 else "Revised after review",
-                    created_by=staff,
-                )
-            )
+        versions += _versions(rng, paper, written_texts[i], theme, staff)
         if paper.status in {Status.PUBLISHED, Status.IN_REVIEW} and mentor_user and expert_user:
-            done = paper.status == Status.PUBLISHED
-            reviews.append(
-                PaperReview(
-                    paper=paper,
-                    reviewer=mentor_user,
-                    kind=ReviewKind.MENTOR,
-                    verdict=Verdict.APPROVE if done else "",
-                    comments=MENTOR_COMMENT[paper.language] if done else "",
-                    submitted_at=paper.submitted_at if done else None,
-                )
-            )
-            reviews.append(
-                PaperReview(
-                    paper=paper,
-                    reviewer=expert_user,
-                    kind=ReviewKind.PEER,
-                    verdict=Verdict.APPROVE if done else "",
-                    comments=f"{written['review_request'].strip()} {FICTIONAL[paper.language]}"
-                    if done
-                    else "",
-                    submitted_at=paper.submitted_at if done else None,
-                )
-            )
-            steps = [(Status.DRAFT, Status.SUBMITTED), (Status.SUBMITTED, Status.IN_REVIEW)]
-            if done:
-                steps += [(Status.IN_REVIEW, Status.APPROVED), (Status.APPROVED, Status.PUBLISHED)]
-            events += [
-                PaperEvent(paper=paper, from_status=a, to_status=b, by=staff) for a, b in steps
-            ]
+            trail = _review_trail(paper, written_texts[i], staff, mentor_user, expert_user)
+            reviews += trail[0]
+            events += trail[1]
     Authorship.objects.bulk_create(authorships, ignore_conflicts=True)
     PaperVersion.objects.bulk_create(versions)
     PaperReview.objects.bulk_create(reviews, ignore_conflicts=True)
     PaperEvent.objects.bulk_create(events)
 
+    recommendations = _recommendations(papers, texts, themes)
+    Recommendation.objects.bulk_create(recommendations)
+    presentations = _presentations(rng, briefings, recommendations, staff)
+    Presentation.objects.bulk_create(presentations, ignore_conflicts=True)
+    _create_outcomes([p.recommendation for p in presentations])
+
+
+def _copy_convenings(suffix: str) -> tuple[list[Convening], list[Convening]]:
+    """The demo copy's first four RCWG meetings and its briefings, by date; a copy's
+    convenings end in ``suffix`` (the first copy's have none)."""
+    rcwg = list(
+        Convening.objects.filter(kind=Kind.RCWG, title__endswith=suffix or "").order_by(
+            "starts_on"
+        )[:4]
+    )
+    briefings = [
+        b
+        for b in Convening.objects.filter(kind=Kind.BRIEFING).order_by("starts_on")
+        if (b.title.endswith(suffix) if suffix else " · " not in b.title)
+    ]
+    return rcwg, briefings
+
+
+def _paper(i: int, written: dict | None, suffix: str, staff: User | None) -> PolicyPaper:
+    """The unsaved paper at place ``i`` of PAPERS: published, in review (the first after
+    the published ones) or a draft, with its written title and abstract where it has them."""
+    title, _theme, countries = PAPERS[i]
+    language = written["language"] if written else "en"
+    status = (
+        Status.PUBLISHED
+        if i < PUBLISHED
+        else (Status.IN_REVIEW if i == PUBLISHED else Status.DRAFT)
+    )
+    published = datetime.date(2023, 1, 15) + datetime.timedelta(days=36 * i)
+    return PolicyPaper(
+        title=f"{written['title'] if written else title} {FICTIONAL[language]}{suffix}",
+        abstract=written["abstract"].strip()
+        if written
+        else f"Fictional demo paper on {title.lower()}.",
+        countries=countries,
+        language=language,
+        status=status,
+        created_by=staff,
+        visibility=Visibility.PUBLIC if i % 3 else Visibility.PROGRAMME,
+        submitted_at=_at(published - datetime.timedelta(days=30))
+        if status != Status.DRAFT
+        else None,
+        published_at=_at(published) if status == Status.PUBLISHED else None,
+    )
+
+
+def _versions(
+    rng: random.Random, paper: PolicyPaper, written: dict | None, theme: Theme, staff: User | None
+) -> list[PaperVersion]:
+    """One paper's versions: a draft has one, others two to four, the last the full text."""
+    n_versions = 1 if paper.status == Status.DRAFT else rng.randint(2, 4)
+    body = written["body"].strip() + "\n" if written else _generated_body(theme.name)
+    return [
+        PaperVersion(
+            paper=paper,
+            number=number,
+            body=text,
+            note="First draft" if number == 1 else "Revised after review",
+            created_by=staff,
+        )
+        for number, text in enumerate(_drafts(body, n_versions), start=1)
+    ]
+
+
+def _review_trail(
+    paper: PolicyPaper,
+    written: dict | None,
+    staff: User | None,
+    mentor_user: User,
+    expert_user: User,
+) -> tuple[list[PaperReview], list[PaperEvent]]:
+    """One paper's mentor and peer reviews (approving, for a published paper; still
+    open, for one in review) and the status changes that brought it where it is."""
+    done = paper.status == Status.PUBLISHED
+    reviews = [
+        PaperReview(
+            paper=paper,
+            reviewer=mentor_user,
+            kind=ReviewKind.MENTOR,
+            verdict=Verdict.APPROVE if done else "",
+            comments=MENTOR_COMMENT[paper.language] if done else "",
+            submitted_at=paper.submitted_at if done else None,
+        ),
+        PaperReview(
+            paper=paper,
+            reviewer=expert_user,
+            kind=ReviewKind.PEER,
+            verdict=Verdict.APPROVE if done else "",
+            comments=f"{written['review_request'].strip()} {FICTIONAL[paper.language]}"
+            if done and written
+            else "",
+            submitted_at=paper.submitted_at if done else None,
+        ),
+    ]
+    steps = [(Status.DRAFT, Status.SUBMITTED), (Status.SUBMITTED, Status.IN_REVIEW)]
+    if done:
+        steps += [(Status.IN_REVIEW, Status.APPROVED), (Status.APPROVED, Status.PUBLISHED)]
+    events = [PaperEvent(paper=paper, from_status=a, to_status=b, by=staff) for a, b in steps]
+    return reviews, events
+
+
+def _recommendations(
+    papers: list[PolicyPaper], texts: dict[int, dict], themes: dict[str, Theme]
+) -> list[Recommendation]:
+    """The published papers' recommendations, as written in their texts (unsaved)."""
     recommendations = []
     for i, paper in enumerate(papers[:PUBLISHED]):
         theme = themes[PAPERS[i][1]]
@@ -311,8 +351,17 @@ def load_papers(rng: random.Random, copy: int, people, themes: dict) -> None:
             )
             for k, item in enumerate(texts[i]["recommendations"])
         ]
-    Recommendation.objects.bulk_create(recommendations)
+    return recommendations
 
+
+def _presentations(
+    rng: random.Random,
+    briefings: list[Convening],
+    recommendations: list[Recommendation],
+    staff: User | None,
+) -> list[Presentation]:
+    """Three to five recommendations drawn for each briefing, each with the response
+    it met (unsaved)."""
     presentations = []
     for b, briefing in enumerate(briefings):
         chosen = rng.sample(recommendations, k=min(len(recommendations), 3 + b % 3))
@@ -328,9 +377,12 @@ def load_papers(rng: random.Random, copy: int, people, themes: dict) -> None:
                     notes="Fictional demo record.",
                 )
             )
-    Presentation.objects.bulk_create(presentations, ignore_conflicts=True)
+    return presentations
 
-    presented = [p.recommendation for p in presentations]
+
+def _create_outcomes(presented: list[Recommendation]) -> None:
+    """Create the OUTCOMES, each linked to two of the recommendations presented (the
+    first to three)."""
     for o, (change, actor, platform, significance, substantiation, implements) in enumerate(
         OUTCOMES
     ):

@@ -28,7 +28,7 @@ def funnel(user) -> dict:
         .values("pk", "progress", "countries", "theme__name", "theme__name_ru")
     )
     russian = (get_language() or "").startswith("ru")
-    reached = Counter()
+    reached: Counter[str] = Counter()
     by_theme: dict = defaultdict(Counter)
     by_country: dict = defaultdict(Counter)
     for row in rows:

@@ -1,6 +1,10 @@
+from uuid import UUID
+
 import rules
+from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import get_object_or_404
 
+from kenesh.access.models import User
 from kenesh.access.predicates import is_authenticated, is_staff
 from kenesh.influence.models import Recommendation
 
@@ -11,7 +15,7 @@ for model in ("recommendation", "presentation", "outcome"):
         rules.add_perm(f"influence.{action}_{model}", is_staff)
 
 
-def get_recommendation_for(user, code) -> Recommendation:
+def get_recommendation_for(user: User | AnonymousUser, code: UUID | str) -> Recommendation:
     """A recommendation ``user`` may see (its paper's or its conversation's visibility);
     404 otherwise. Changing it is staff's, which the view's permission already asks."""
     return get_object_or_404(

@@ -10,14 +10,15 @@ algorithm (scipy's linear_sum_assignment) assigns mentees to slots.
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
 
 @dataclass(frozen=True)
 class Mentor:
     id: object
-    languages: frozenset
-    themes: frozenset
+    languages: frozenset[str]
+    themes: frozenset[object]
     country: str
     capacity: int = 1
 
@@ -25,8 +26,8 @@ class Mentor:
 @dataclass(frozen=True)
 class Mentee:
     id: object
-    languages: frozenset
-    themes: frozenset
+    languages: frozenset[str]
+    themes: frozenset[object]
     country: str
 
 
@@ -39,13 +40,15 @@ class Weights:
 
 @dataclass(frozen=True)
 class Matching:
-    pairs: dict  # mentee id -> mentor id
+    pairs: dict[object, object]  # mentee id -> mentor id
     total_fit: float
-    unmatched: list  # mentees with no mentor (no shared language or no capacity)
-    fit: dict = field(default_factory=dict)  # mentee id -> fit of the pair
+    unmatched: list[object]  # mentees with no mentor (no shared language or no capacity)
+    fit: dict[object, float] = field(default_factory=dict)  # mentee id -> fit of the pair
 
 
-def fit_matrix(mentees, mentors, weights: Weights) -> np.ndarray:
+def fit_matrix(
+    mentees: list[Mentee], mentors: list[Mentor], weights: Weights
+) -> NDArray[np.float64]:
     """Fit of each mentee with each mentor; -inf where they share no language."""
     out = np.full((len(mentees), len(mentors)), -np.inf)
     for i, mentee in enumerate(mentees):
@@ -73,7 +76,8 @@ def match(mentees: list[Mentee], mentors: list[Mentor], weights: Weights = Weigh
     # A pair with no shared language costs more than leaving the mentee unmatched.
     cost = np.where(np.isfinite(slot_fit), -slot_fit, 1e6)
     rows, columns = linear_sum_assignment(cost)
-    pairs, fits = {}, {}
+    pairs: dict[object, object] = {}
+    fits: dict[object, float] = {}
     for i, column in zip(rows, columns, strict=True):
         if np.isfinite(slot_fit[i, column]):
             pairs[mentees[i].id] = mentors[slots[column]].id

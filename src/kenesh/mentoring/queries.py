@@ -53,7 +53,8 @@ def standings(call, applications=None) -> Standings:
     if applications is None:
         applications = list(call.applications.all())
     ranked = {r.application: r for r in ranking(call)}
-    candidates, awaiting = [], []
+    candidates: list[Standing] = []
+    awaiting: list[Standing] = []
     for application in applications:
         r = ranked.get(application.pk)
         standing = Standing(application, r, r.reviews if r else 0, call.min_reviews)
@@ -144,7 +145,7 @@ def plan_pairs(*, call, mentees, mentors, weights=None) -> PairPlan:
         )
     }
 
-    def profile(person):
+    def profile(person: Person) -> tuple[frozenset[str], frozenset[object]]:
         return (
             frozenset(language.code for language in person.languages.all()),
             frozenset(theme.pk for theme in person.themes.all()),

@@ -6,7 +6,9 @@ the mean of its reviewers' z-scores; its spread is their standard deviation, and
 of more than 1.5 between two reviewers is flagged as disagreement.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -23,29 +25,31 @@ class Ranked:
     raw: float  # mean weighted total before normalisation
 
 
-def weighted_total(scores: dict, weights: dict) -> float:
+def weighted_total(scores: Mapping[Any, float], weights: Mapping[Any, float]) -> float:
     total_weight = sum(weights.values()) or 1.0
     return sum(scores.get(key, 0) * weight for key, weight in weights.items()) / total_weight
 
 
-def normalise(reviews: list[tuple], weights: dict) -> list[Ranked]:
+def normalise(
+    reviews: list[tuple[object, object, Mapping[Any, float]]], weights: Mapping[Any, float]
+) -> list[Ranked]:
     """``reviews`` are (reviewer, application, {criterion: score}) rows, conflicted
     reviews already left out. Returns the applications ranked, best first."""
-    totals: dict = {}
+    totals: dict[object, list[tuple[object, float]]] = {}
     for reviewer, application, scores in reviews:
         totals.setdefault(reviewer, []).append((application, weighted_total(scores, weights)))
-    z_by_application: dict = {}
-    raw_by_application: dict = {}
+    z_by_application: dict[object, list[float]] = {}
+    raw_by_application: dict[object, list[float]] = {}
     for rows in totals.values():
         values = np.array([total for _a, total in rows])
         mean, spread = values.mean(), values.std()
         for application, total in rows:
-            z = 0.0 if spread == 0 else (total - mean) / spread
+            z = 0.0 if spread == 0 else float((total - mean) / spread)
             z_by_application.setdefault(application, []).append(z)
             raw_by_application.setdefault(application, []).append(total)
-    ranked = []
-    for application, zs in z_by_application.items():
-        zs = np.array(zs)
+    ranked: list[Ranked] = []
+    for application, z_list in z_by_application.items():
+        zs = np.array(z_list)
         ranked.append(
             Ranked(
                 application=application,

@@ -6,9 +6,11 @@ conflict (an irreducible set: drop any one of them and the rest can be met) inst
 failing. Each decision is explained against the unconstrained choice (the top scores).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 
@@ -43,9 +45,9 @@ NOT_TOP = "not_top"  # neither
 @dataclass(frozen=True)
 class Reason:
     kind: str
-    quotas: tuple = ()  # the quotas that decided it
+    quotas: tuple[Quota, ...] = ()  # the quotas that decided it
 
-    def __str__(self):
+    def __str__(self) -> str:
         text = {
             ON_SCORE: "chosen on score",
             FOR_BALANCE: "chosen for balance",
@@ -57,12 +59,12 @@ class Reason:
 
 @dataclass(frozen=True)
 class Selection:
-    chosen: list
+    chosen: list[object]  # the chosen candidates' ids
     objective: float
     unconstrained_objective: float
     conflicts: list[str]
-    reasons: dict = field(default_factory=dict)  # candidate id -> Reason
-    conflicting: list = field(default_factory=list)  # the Quota objects in conflict
+    reasons: dict[object, Reason] = field(default_factory=dict)  # candidate id -> Reason
+    conflicting: list[Quota] = field(default_factory=list)  # the Quota objects in conflict
 
     @property
     def given_up(self) -> float:
@@ -70,10 +72,16 @@ class Selection:
         return self.unconstrained_objective - self.objective
 
 
-def _solve(scores, size, quotas, members):
+def _solve(
+    scores: NDArray[np.float64],
+    size: int,
+    quotas: Sequence[Quota],
+    members: Sequence[NDArray[np.bool_]],
+) -> NDArray[np.bool_] | None:
     n = len(scores)
     rows = [np.ones(n)]
-    lower, upper = [size], [size]
+    lower: list[float] = [size]
+    upper: list[float] = [size]
     for quota, mask in zip(quotas, members, strict=True):
         rows.append(mask.astype(float))
         lower.append(quota.minimum)
@@ -87,10 +95,16 @@ def _solve(scores, size, quotas, members):
     )
     if result.status != 0 or result.x is None:
         return None
-    return np.round(result.x).astype(bool)
+    chosen: NDArray[np.bool_] = np.round(result.x).astype(bool)
+    return chosen
 
 
-def _conflicts(scores, size, quotas, members) -> list[Quota]:
+def _conflicts(
+    scores: NDArray[np.float64],
+    size: int,
+    quotas: Sequence[Quota],
+    members: Sequence[NDArray[np.bool_]],
+) -> list[Quota]:
     """An irreducible set of quotas that cannot be met together (deletion filter)."""
     keep = list(range(len(quotas)))
     for index in list(keep):
@@ -131,7 +145,7 @@ def select_cohort(candidates: list[Candidate], size: int, quotas: list[Quota]) -
     chosen = [candidates[i].id for i in np.flatnonzero(chosen_mask)]
     objective = float(scores[chosen_mask].sum())
     filled = [int((mask & chosen_mask).sum()) for mask in members]
-    reasons = {}
+    reasons: dict[object, Reason] = {}
     for i, candidate in enumerate(candidates):
         mine = [k for k, mask in enumerate(members) if mask[i]]
         if chosen_mask[i] and i in top:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kenesh.access.models import User
 from kenesh.core.audit import log_action
 from kenesh.core.text import is_visible
 from kenesh.core.uploads import store_files
@@ -205,21 +206,7 @@ def decide(*, call, chosen: list[Application], quotas: list, result, override_re
     only applications with the reviews the call asks for can be chosen."""
     proposed = set(result.chosen) if result is not None else set()
     override_reason = override_reason.strip() if is_visible(override_reason) else ""
-    if {a.pk for a in chosen} != proposed and not override_reason:
-        raise ValidationError({"reason": _("Say why the cohort differs from the proposed one.")})
-    if len(chosen) != call.cohort_size:
-        raise ValidationError(
-            {"chosen": _("Choose exactly %(n)s people.") % {"n": call.cohort_size}}
-        )
-    candidates = queries.standings(call).candidate_pks()
-    waiting = [a.name for a in chosen if a.pk not in candidates or a.call_id != call.pk]
-    if waiting:
-        raise ValidationError(
-            {
-                "chosen": _("Not yet candidates (they await reviews): %(names)s.")
-                % {"names": ", ".join(waiting)}
-            }
-        )
+    _check_cohort(call=call, chosen=chosen, proposed=proposed, override_reason=override_reason)
     decision = CohortDecision.objects.create(
         call=call,
         quotas=quotas,
@@ -236,24 +223,7 @@ def decide(*, call, chosen: list[Application], quotas: list, result, override_re
     )
     for application in chosen:
         if application.person_id is None:
-            # The selected join the roster as emergent experts, with the consent they gave.
-            person = create_person(
-                by=by,
-                name=application.name,
-                name_latin=application.name,
-                gender=application.gender,
-                birth_year=application.birth_year,
-                country=application.country,
-                sector=application.sector,
-                track="emergent",
-                email=application.email,
-                position="",
-                themes=list(application.themes.all()),
-                languages=list(Language.objects.filter(code__in=application.languages)),
-            )
-            person.data_processing_consent_at = application.consent_at
-            person.save(update_fields=["data_processing_consent_at"])
-            Application.objects.filter(pk=application.pk).update(person=person)
+            _join_roster(application, by=by)
     log_action(
         call,
         "mentoring.cohort.decided",
@@ -261,6 +231,50 @@ def decide(*, call, chosen: list[Application], quotas: list, result, override_re
         data={"chosen": [a.pk for a in chosen], "override": bool(override_reason)},
     )
     return decision
+
+
+def _check_cohort(
+    *, call: Call, chosen: list[Application], proposed: set[int], override_reason: str
+) -> None:
+    """Refuse (``ValidationError``) a cohort other than the ``proposed`` one without a
+    reason, of the wrong size, or with applicants still awaiting their reviews."""
+    if {a.pk for a in chosen} != proposed and not override_reason:
+        raise ValidationError({"reason": _("Say why the cohort differs from the proposed one.")})
+    if len(chosen) != call.cohort_size:
+        raise ValidationError(
+            {"chosen": _("Choose exactly %(n)s people.") % {"n": call.cohort_size}}
+        )
+    candidates = queries.standings(call).candidate_pks()
+    waiting = [a.name for a in chosen if a.pk not in candidates or a.call_id != call.pk]
+    if waiting:
+        raise ValidationError(
+            {
+                "chosen": _("Not yet candidates (they await reviews): %(names)s.")
+                % {"names": ", ".join(waiting)}
+            }
+        )
+
+
+def _join_roster(application: Application, *, by: User | None) -> None:
+    """Put a selected applicant on the roster as an emergent expert, with the consent
+    they gave, and link the application to them."""
+    person = create_person(
+        by=by,
+        name=application.name,
+        name_latin=application.name,
+        gender=application.gender,
+        birth_year=application.birth_year,
+        country=application.country,
+        sector=application.sector,
+        track="emergent",
+        email=application.email,
+        position="",
+        themes=list(application.themes.all()),
+        languages=list(Language.objects.filter(code__in=application.languages)),
+    )
+    person.data_processing_consent_at = application.consent_at
+    person.save(update_fields=["data_processing_consent_at"])
+    Application.objects.filter(pk=application.pk).update(person=person)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kenesh.access.decorators import public, requires
+from kenesh.access.models import User
 from kenesh.convenings import queries as convening_queries
 from kenesh.core.audit import log_action
 from kenesh.core.forms import add_service_errors
@@ -29,6 +30,7 @@ from kenesh.mentoring.models import (
     Assessment,
     Call,
     Mentorship,
+    Milestone,
     Review,
     Stage,
     Testimonial,
@@ -394,6 +396,8 @@ def pairing(request, code):
 
 @requires("mentoring.view_mentoring")
 def mentorship_detail(request, code):
+    """A mentorship's page: its sessions, assessments, milestones and the mentee's
+    path, with the forms to log a session and record an assessment."""
     user = request.user
     mentorship = get_mentorship_for(user, code)
     posted_session = request.method == "POST" and "session" in request.POST
@@ -427,32 +431,7 @@ def mentorship_detail(request, code):
                 messages.success(request, _("The assessment was saved."))
                 return redirect("mentoring:mentorship", code=code)
     assessments = list(mentorship.assessments.select_related("recorded_by__person"))
-    by_stage = {(a.stage, a.assessor): a.scores for a in assessments}
-    growth = {
-        "labels": [str(label) for _key, label in SKILLS],
-        "datasets": [
-            {
-                "label": f"{Stage(stage).label}",
-                "data": [
-                    (by_stage.get((stage, "mentor")) or by_stage.get((stage, "self")) or {}).get(
-                        key
-                    )
-                    for key, _label in SKILLS
-                ],
-            }
-            for stage in Stage.values
-            if any((stage, who) in by_stage for who in ("mentor", "self"))
-        ],
-        "stacked": False,
-    }
-    # A milestone names its paper only to those who may know the paper.
-    steps = list(mentorship.milestones.select_related("paper"))
-    readable = set(
-        PolicyPaper.objects.visible_to(user)
-        .filter(pk__in=[m.paper_id for m in steps if m.paper_id])
-        .values_list("pk", flat=True)
-    )
-    milestones = [(m, m.paper if m.paper_id in readable else None) for m in steps]
+    milestones = _milestones_seen_by(user, mentorship)
     path = convening_queries.paths([mentorship.mentee], viewer=user)[0]
     bound = posted_session or posted_assessment
     can_manage = user.has_perm("mentoring.manage")
@@ -471,13 +450,50 @@ def mentorship_detail(request, code):
             "assessments": assessments,
             "milestones": milestones,
             "skills": SKILLS,
-            "growth": growth,
+            "growth": _growth_chart(assessments),
             "session_form": session_form,
             "assessment_form": assessment_form,
             "path": path,
         },
         status=_status(assessment_form if posted_assessment else session_form) if bound else 200,
     )
+
+
+def _growth_chart(assessments: list[Assessment]) -> dict:
+    """The skills' scores at each stage assessed, as a chart: the mentor's scores where
+    recorded, else the mentee's own."""
+    by_stage = {(a.stage, a.assessor): a.scores for a in assessments}
+    return {
+        "labels": [str(label) for _key, label in SKILLS],
+        "datasets": [
+            {
+                "label": f"{Stage(stage).label}",
+                "data": [
+                    (by_stage.get((stage, "mentor")) or by_stage.get((stage, "self")) or {}).get(
+                        key
+                    )
+                    for key, _label in SKILLS
+                ],
+            }
+            for stage in Stage.values
+            if any((stage, who) in by_stage for who in ("mentor", "self"))
+        ],
+        "stacked": False,
+    }
+
+
+def _milestones_seen_by(
+    user: User, mentorship: Mentorship
+) -> list[tuple[Milestone, PolicyPaper | None]]:
+    """The mentorship's milestones, each with its paper when ``user`` may know the paper
+    (else None: a milestone names its paper only to those who may know it)."""
+    steps = list(mentorship.milestones.select_related("paper"))
+    readable = set(
+        PolicyPaper.objects.visible_to(user)
+        .filter(pk__in=[m.paper_id for m in steps if m.paper_id])
+        .values_list("pk", flat=True)
+    )
+    return [(m, m.paper if m.paper_id in readable else None) for m in steps]
 
 
 @requires("mentoring.review")

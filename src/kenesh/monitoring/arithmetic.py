@@ -10,11 +10,14 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from kenesh.people import disclosure
 
 # Observers and public pages never see a count of people under this (issue 11).
 SMALL_CELL = 5
+
+_Assessment = TypeVar("_Assessment", bound=tuple[Any, ...])
 
 
 @dataclass(frozen=True)
@@ -24,7 +27,7 @@ class Window:
     start: datetime.date
     end: datetime.date
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError("a window cannot end before it starts")
 
@@ -131,7 +134,9 @@ def skill_changes(first: Mapping[str, float], latest: Mapping[str, float]) -> di
     return {skill: latest[skill] - first[skill] for skill in set(first) & set(latest)}
 
 
-def first_and_latest(assessments: Iterable[tuple], order: Mapping[str, int]) -> tuple | None:
+def first_and_latest(
+    assessments: Iterable[_Assessment], order: Mapping[str, int]
+) -> tuple[_Assessment, _Assessment] | None:
     """``assessments``: (stage, when, scores) of one person. Return the first and the
     latest of them, ordered by stage (``order``) then by when; None if fewer than two
     stages were assessed."""
@@ -180,7 +185,11 @@ class Shown:
 
 
 def shown_to(
-    measure: Measure, audience: Audience, *, shared: Iterable[str] = (), threshold=SMALL_CELL
+    measure: Measure,
+    audience: Audience,
+    *,
+    shared: Iterable[str] = (),
+    threshold: int = SMALL_CELL,
 ) -> Shown:
     """``measure`` as ``audience`` may see it: the one rule for every page and export.
 
@@ -232,7 +241,7 @@ def shown_to(
     return Shown(None if total_hidden else measure.total, total_hidden, tuple(shown), withheld)
 
 
-def _primary(value, threshold) -> str | None:
+def _primary(value: float | None, threshold: int) -> str | None:
     return disclosure.PRIMARY if value is not None and 0 < value < threshold else None
 
 
@@ -244,10 +253,10 @@ def _exact(breakdown: Breakdown) -> ShownBreakdown:
     )
 
 
-def _protected_means(measure: Measure, breakdowns, threshold) -> Shown:
+def _protected_means(measure: Measure, breakdowns: tuple[Breakdown, ...], threshold: int) -> Shown:
     """A mean over fewer than ``threshold`` people is hidden: it says too much of each."""
 
-    def hidden(n) -> str | None:
+    def hidden(n: int | None) -> str | None:
         return disclosure.PRIMARY if n is not None and n < threshold else None
 
     total_hidden = hidden(measure.n) if measure.total is not None else None

@@ -19,9 +19,14 @@ import io
 import math
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from kenesh.monitoring.document import DEFAULT_LABELS, ChartSeries, format_number
+
+if TYPE_CHECKING:  # matplotlib is imported where it is used (see above)
+    from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
 WIDTH_IN, HEIGHT_IN = 6.0, 3.0  # 432 x 216 pt in the SVG; 900 x 450 px at 150 dpi
 PNG_DPI = 150
@@ -29,7 +34,7 @@ TARGET_COLOUR = "#D55E00"  # Okabe-Ito vermillion
 ACTUAL_COLOUR = "#0072B2"  # Okabe-Ito blue
 FONT = "DejaVu Sans"  # covers Cyrillic and Latin; installed with fonts-dejavu-core
 
-_RC = {
+_RC: "dict[RcKeyType, Any]" = {
     "font.family": "sans-serif",
     "font.sans-serif": [FONT],
     "font.size": 8,
@@ -63,7 +68,7 @@ def title(series: ChartSeries, labels: Mapping[str, str]) -> str:
     return f"{_label(labels, 'chart')}: {series.ref} {series.name}".strip()
 
 
-def _figure(series: ChartSeries, labels: Mapping[str, str]):
+def _figure(series: ChartSeries, labels: Mapping[str, str]) -> "Figure":
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
@@ -72,7 +77,7 @@ def _figure(series: ChartSeries, labels: Mapping[str, str]):
     periods = [p.period for p in series.points]
     xs = list(range(len(periods)))
 
-    def values(attribute):
+    def values(attribute: str) -> list[float]:
         # NaN leaves a gap in the line where a period has no value (or a hidden one).
         return [
             math.nan if getattr(p, attribute) is None else getattr(p, attribute)
@@ -176,7 +181,7 @@ _STYLE = re.compile(r'\sstyle="([^"]*)"')
 _ID = re.compile(r'\sid="([^"]+)"')
 
 
-def _attributes(match) -> str:
+def _attributes(match: re.Match[str]) -> str:
     """``style="fill: #fff; stroke-width: 0.8"`` as SVG presentation attributes, which a
     Content-Security-Policy allows where inline styles are refused."""
     parts = []

@@ -55,7 +55,7 @@ class DisaggregationRow:
     value: Number | None
     hidden: bool = False
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.hidden and self.value is not None:
             raise ValueError("a hidden cell carries no value")
 
@@ -67,7 +67,7 @@ class Disaggregation:
     dimension: str
     rows: tuple[DisaggregationRow, ...]
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "rows", tuple(self.rows))
 
 
@@ -87,7 +87,7 @@ class IndicatorRow:
     disaggregations: tuple[Disaggregation, ...] = ()
     actual_hidden: bool = False
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.actual_hidden and self.actual is not None:
             raise ValueError("a hidden total carries no value")
         object.__setattr__(self, "disaggregations", tuple(self.disaggregations))
@@ -112,7 +112,7 @@ class ChartSeries:
     unit: str
     points: tuple[ChartPoint, ...]
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "points", tuple(self.points))
 
 
@@ -123,7 +123,7 @@ class Section:
     heading: str
     paragraphs: tuple[str, ...]
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "paragraphs", tuple(self.paragraphs))
 
 
@@ -143,7 +143,7 @@ class OutcomeItem:
     description: str
     evidence: tuple[str, ...] = ()
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "evidence", tuple(self.evidence))
 
 
@@ -172,7 +172,7 @@ class ReportDocument:
     outcomes: tuple[OutcomeItem, ...] = ()
     labels: Mapping[str, str] = field(default_factory=dict)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name in ("sections", "indicators", "series", "stories", "outcomes"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "labels", dict(self.labels))

@@ -8,9 +8,21 @@ is printed as the caller's "hidden" label, never as a number.
 """
 
 import io
+from typing import TYPE_CHECKING
 
 from kenesh.monitoring import charts
-from kenesh.monitoring.document import Disaggregation, IndicatorRow, ReportDocument, format_number
+from kenesh.monitoring.document import (
+    ChartSeries,
+    Disaggregation,
+    IndicatorRow,
+    ReportDocument,
+    format_number,
+)
+
+if TYPE_CHECKING:  # python-docx is imported where it is used
+    from docx.document import Document
+    from docx.shared import Length
+    from docx.table import Table
 
 CHART_WIDTH_CM = 16
 
@@ -48,7 +60,7 @@ def render(report: ReportDocument) -> bytes:
     return buffer.getvalue()
 
 
-def _properties(doc, report: ReportDocument):
+def _properties(doc: "Document", report: ReportDocument) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -70,7 +82,7 @@ def _properties(doc, report: ReportDocument):
     lang.set(qn("w:val"), report.language)
 
 
-def _title_page(doc, report: ReportDocument):
+def _title_page(doc: "Document", report: ReportDocument) -> None:
     from docx.enum.text import WD_BREAK
 
     doc.add_paragraph(report.title, style="Title")
@@ -92,7 +104,7 @@ def _title_page(doc, report: ReportDocument):
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _results(doc, report: ReportDocument):
+def _results(doc: "Document", report: ReportDocument) -> None:
     from docx.shared import Cm
 
     doc.add_heading(report.label("results"), level=1)
@@ -139,7 +151,9 @@ def _actual(row: IndicatorRow, report: ReportDocument) -> str:
     return format_number(row.actual, report.label("no_value"))
 
 
-def _disaggregation(doc, disaggregation: Disaggregation, report: ReportDocument):
+def _disaggregation(
+    doc: "Document", disaggregation: Disaggregation, report: ReportDocument
+) -> None:
     doc.add_heading(disaggregation.dimension, level=3)
     table = _table(doc, [report.label("category"), report.label("value")])
     for row in disaggregation.rows:
@@ -151,18 +165,18 @@ def _disaggregation(doc, disaggregation: Disaggregation, report: ReportDocument)
         _add_row(table, [row.label, shown])
 
 
-def _chart(doc, series, report: ReportDocument, width):
+def _chart(doc: "Document", series: ChartSeries, report: ReportDocument, width: "Length") -> None:
     picture = doc.add_picture(io.BytesIO(charts.png(series, report.labels)), width=width)
     doc_pr = picture._inline.docPr
     doc_pr.set("descr", charts.description(series, report.labels))
     doc_pr.set("title", charts.title(series, report.labels))
 
 
-def _table(doc, header: list[str]):
+def _table(doc: "Document", header: list[str]) -> "Table":
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    table = doc.add_table(rows=1, cols=len(header))
+    table: Table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     cells = table.rows[0].cells
     for cell, text in zip(cells, header, strict=True):
@@ -176,6 +190,6 @@ def _table(doc, header: list[str]):
     return table
 
 
-def _add_row(table, values: list[str]):
+def _add_row(table: "Table", values: list[str]) -> None:
     for cell, text in zip(table.add_row().cells, values, strict=True):
         cell.text = text

@@ -114,7 +114,7 @@ class Value:
     comment: Texts = field(default_factory=dict)
     hidden: bool = False
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.hidden and self.value is not None:
             raise ValueError("a hidden cell carries no value")
         object.__setattr__(self, "dimensions", tuple(self.dimensions))
@@ -129,7 +129,7 @@ class Baseline:
     comment: Texts = field(default_factory=dict)
     hidden: bool = False
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.hidden and self.value is not None:
             raise ValueError("a hidden cell carries no value")
         if self.year < 1:
@@ -144,7 +144,7 @@ class Period:
     targets: tuple[Value, ...] = ()
     actuals: tuple[Value, ...] = ()
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError("a period cannot end before it starts")
         object.__setattr__(self, "targets", tuple(self.targets))
@@ -160,7 +160,7 @@ class Indicator:
     baselines: tuple[Baseline, ...] = ()
     periods: tuple[Period, ...] = ()
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "baselines", tuple(self.baselines))
         object.__setattr__(self, "periods", tuple(self.periods))
         if self.measure == Measure.QUALITATIVE:
@@ -179,7 +179,7 @@ class Result:
     indicators: tuple[Indicator, ...] = ()
     description: Texts = field(default_factory=dict)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "indicators", tuple(self.indicators))
 
 
@@ -207,7 +207,7 @@ class Activity:
     currency: str = ""
     last_updated: datetime.datetime | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name in (
             "participating_orgs", "recipient_countries", "recipient_regions", "sectors",
             "results",
@@ -228,10 +228,10 @@ class Activity:
         if given:
             if len(given) != len(places):
                 raise ValueError("give a percentage for every recipient country and region")
-            if abs(sum(Decimal(str(p)) for p in given) - 100) > Decimal("0.01"):
+            if abs(sum((Decimal(str(p)) for p in given), Decimal(0)) - 100) > Decimal("0.01"):
                 raise ValueError("recipient country and region percentages must add up to 100")
 
-    def _dates(self):
+    def _dates(self) -> list[tuple[str, datetime.date | None]]:
         # ActivityDateType 1-4: planned start, actual start, planned end, actual end.
         return [
             ("1", self.planned_start),
@@ -262,7 +262,7 @@ def to_xml(activities: Iterable[Activity], generated_at: datetime.datetime) -> b
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
 
 
-def _activity(parent, a: Activity):
+def _activity(parent: ET.Element, a: Activity) -> None:
     attributes = {XML_LANG: a.language}
     if a.last_updated is not None:
         attributes["last-updated-datetime"] = _datetime(a.last_updated)
@@ -306,7 +306,7 @@ def _activity(parent, a: Activity):
         _result(element, result)
 
 
-def _result(parent, result: Result):
+def _result(parent: ET.Element, result: Result) -> None:
     if not result.indicators:
         return  # the schema requires an indicator in every result
     element = ET.SubElement(parent, "result", {"type": result.type})
@@ -317,7 +317,7 @@ def _result(parent, result: Result):
         _indicator(element, indicator)
 
 
-def _indicator(parent, indicator: Indicator):
+def _indicator(parent: ET.Element, indicator: Indicator) -> None:
     attributes = {"measure": indicator.measure}
     if indicator.measure != Measure.QUALITATIVE:  # direction means nothing for words
         attributes["ascending"] = "1" if indicator.ascending else "0"
@@ -352,12 +352,12 @@ def _indicator(parent, indicator: Indicator):
                     _narratives(ET.SubElement(v, "comment"), value.comment)
 
 
-def _dimensions(parent, dimensions: Iterable[Dimension]):
+def _dimensions(parent: ET.Element, dimensions: Iterable[Dimension]) -> None:
     for d in dimensions:
         ET.SubElement(parent, "dimension", {"name": d.name, "value": d.value})
 
 
-def _narratives(parent, texts: Texts, required: bool = False):
+def _narratives(parent: ET.Element, texts: Texts, required: bool = False) -> None:
     written = 0
     for lang, text in texts.items():
         if text:
@@ -367,7 +367,9 @@ def _narratives(parent, texts: Texts, required: bool = False):
         raise ValueError(f"<{parent.tag}> needs at least one narrative")
 
 
-def _with_percentage(attributes: dict, place) -> dict:
+def _with_percentage(
+    attributes: dict[str, str], place: RecipientCountry | RecipientRegion | Sector
+) -> dict[str, str]:
     if place.percentage is not None:
         attributes["percentage"] = _number(place.percentage)
     return attributes

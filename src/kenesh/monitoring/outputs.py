@@ -38,6 +38,7 @@ from kenesh.monitoring.document import (
 from kenesh.monitoring.models import (
     IATI_MEASURE,
     NARRATIVE,
+    Indicator,
     IndicatorMeasure,
     Level,
     Period,
@@ -495,40 +496,10 @@ def phase_activity(phase: Phase, *, viewer, language: str | None = None) -> iati
     results = []
     nodes = phase.results.prefetch_related("indicators").order_by("order", "ref", "id")
     for node in nodes:
-        indicator_list = []
-        for indicator in sorted(node.indicators.all(), key=lambda i: (i.order, i.ref, i.pk)):
-            qualitative = indicator.measure == IndicatorMeasure.QUALITATIVE
-            baselines = []
-            if indicator.baseline_value is not None and not qualitative:
-                day = indicator.baseline_on or phase.starts_on
-                baselines.append(
-                    iati.Baseline(
-                        day.year, indicator.baseline_value, iso_date=indicator.baseline_on
-                    )
-                )
-            iati_periods = []
-            for period, line in by_indicator.get(indicator.pk, []):
-                targets, actuals = [], []
-                if line.target is not None and not qualitative:
-                    targets.append(iati.Value(line.target))
-                shown = line.shown
-                if shown is not None and not qualitative:
-                    if shown.total is not None and not shown.total_hidden:
-                        actuals.append(iati.Value(shown.total))
-                    actuals.extend(_dimensions_of(shown))
-                if targets or actuals:
-                    iati_periods.append(
-                        iati.Period(period.starts_on, period.ends_on, targets, actuals)
-                    )
-            indicator_list.append(
-                iati.Indicator(
-                    {lang: f"{indicator.ref} {indicator.name}"},
-                    measure=IATI_MEASURE.get(indicator.measure, iati.Measure.UNIT),
-                    description={lang: indicator.definition} if indicator.definition else {},
-                    baselines=baselines,
-                    periods=iati_periods,
-                )
-            )
+        indicator_list = [
+            _iati_indicator(indicator, by_indicator.get(indicator.pk, []), phase, lang)
+            for indicator in sorted(node.indicators.all(), key=lambda i: (i.order, i.ref, i.pk))
+        ]
         results.append(
             iati.Result(
                 RESULT_TYPE.get(node.level, iati.ResultType.OUTPUT),
@@ -561,6 +532,39 @@ def phase_activity(phase: Phase, *, viewer, language: str | None = None) -> iati
         language=lang,
         currency=phase.currency,
         last_updated=timezone.now(),
+    )
+
+
+def _iati_indicator(
+    indicator: Indicator, lines: list[tuple[Period, Line]], phase: Phase, lang: str
+) -> iati.Indicator:
+    """One indicator as IATI has it: its baseline and, for each period with either, its
+    target and the actual the viewer may see (a qualitative one has neither)."""
+    qualitative = indicator.measure == IndicatorMeasure.QUALITATIVE
+    baselines = []
+    if indicator.baseline_value is not None and not qualitative:
+        day = indicator.baseline_on or phase.starts_on
+        baselines.append(
+            iati.Baseline(day.year, indicator.baseline_value, iso_date=indicator.baseline_on)
+        )
+    iati_periods = []
+    for period, line in lines:
+        targets, actuals = [], []
+        if line.target is not None and not qualitative:
+            targets.append(iati.Value(line.target))
+        shown = line.shown
+        if shown is not None and not qualitative:
+            if shown.total is not None and not shown.total_hidden:
+                actuals.append(iati.Value(shown.total))
+            actuals.extend(_dimensions_of(shown))
+        if targets or actuals:
+            iati_periods.append(iati.Period(period.starts_on, period.ends_on, targets, actuals))
+    return iati.Indicator(
+        {lang: f"{indicator.ref} {indicator.name}"},
+        measure=IATI_MEASURE.get(indicator.measure, iati.Measure.UNIT),
+        description={lang: indicator.definition} if indicator.definition else {},
+        baselines=baselines,
+        periods=iati_periods,
     )
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from kenesh.access.models import User
 from kenesh.access.predicates import is_staff
 from kenesh.influence.models import Outcome, Recommendation
 from kenesh.monitoring import charts, indicators, queries
@@ -440,60 +441,11 @@ class Drift:
 def report_page(user, report: Report) -> dict:
     """Everything a report's page shows, as ``user`` may see it."""
     period = report.period
-    if report.is_submitted:
-        rows = list(queries.report_values(report))
-        lines = [
-            Line(
-                row.indicator,
-                row.indicator_ref,
-                row.indicator_name,
-                row.unit,
-                [
-                    Point(
-                        period,
-                        _number(row.target),
-                        frozen_shown(user, report, row),
-                    )
-                ],
-                baseline=_number(row.baseline),
-            )
-            for row in rows
-        ]
-    else:
-        indicator_list = list(queries.indicators_of(report.phase))
-        values = _live_values(report.phase, [period], indicator_list)
-        targets = _targets(indicator_list)
-        lines = []
-        for indicator in indicator_list:
-            measure = values.get((indicator.pk, period.pk))
-            shown = None if measure is None else shown_for(user, report, measure)
-            lines.append(
-                Line(
-                    indicator,
-                    indicator.ref,
-                    indicator.name,
-                    indicator.unit,
-                    [Point(period, targets.get((indicator.pk, period.pk)), shown)],
-                    baseline=_number(indicator.baseline_value),
-                )
-            )
+    lines = _submitted_lines(user, report) if report.is_submitted else _draft_lines(user, report)
     for line in lines:
         line.selected = line.points[0].shown
     _earlier(user, report, lines)
-    drifts = []
-    if report.is_submitted:
-        found = queries.differences(report)
-        for difference in found:
-            today = None if difference.today is None else shown_for(user, report, difference.today)
-            drifts.append(
-                Drift(
-                    difference.submitted.indicator_ref,
-                    difference.submitted.indicator_name,
-                    shown_for(user, report, queries.measure_of(difference.submitted)).total,
-                    None if today is None else today.total,
-                    today is not None and today.total_hidden is not None,
-                )
-            )
+    drifts = _drifts(user, report) if report.is_submitted else []
     groups = _grouped(lines)
     with_charts(groups)
     return {
@@ -506,6 +458,72 @@ def report_page(user, report: Report) -> dict:
         "outcomes": outcomes(user, period),
         "drifts": drifts,
     }
+
+
+def _submitted_lines(user: User, report: Report) -> list[Line]:
+    """A submitted report's indicators with the values frozen at submission, as
+    ``user`` may see them."""
+    period = report.period
+    rows = list(queries.report_values(report))
+    return [
+        Line(
+            row.indicator,
+            row.indicator_ref,
+            row.indicator_name,
+            row.unit,
+            [
+                Point(
+                    period,
+                    _number(row.target),
+                    frozen_shown(user, report, row),
+                )
+            ],
+            baseline=_number(row.baseline),
+        )
+        for row in rows
+    ]
+
+
+def _draft_lines(user: User, report: Report) -> list[Line]:
+    """A draft report's indicators with their values computed from the records now, as
+    ``user`` may see them."""
+    period = report.period
+    indicator_list = list(queries.indicators_of(report.phase))
+    values = _live_values(report.phase, [period], indicator_list)
+    targets = _targets(indicator_list)
+    lines = []
+    for indicator in indicator_list:
+        measure = values.get((indicator.pk, period.pk))
+        shown = None if measure is None else shown_for(user, report, measure)
+        lines.append(
+            Line(
+                indicator,
+                indicator.ref,
+                indicator.name,
+                indicator.unit,
+                [Point(period, targets.get((indicator.pk, period.pk)), shown)],
+                baseline=_number(indicator.baseline_value),
+            )
+        )
+    return lines
+
+
+def _drifts(user: User, report: Report) -> list[Drift]:
+    """The submitted report's figures that the records now put otherwise: each with its
+    value then and now, as ``user`` may see them."""
+    drifts = []
+    for difference in queries.differences(report):
+        today = None if difference.today is None else shown_for(user, report, difference.today)
+        drifts.append(
+            Drift(
+                difference.submitted.indicator_ref,
+                difference.submitted.indicator_name,
+                shown_for(user, report, queries.measure_of(difference.submitted)).total,
+                None if today is None else today.total,
+                today is not None and today.total_hidden is not None,
+            )
+        )
+    return drifts
 
 
 def _earlier(user, report, lines) -> None:

@@ -61,8 +61,7 @@ def _entered_measure(indicator: Indicator, entry: EnteredValue) -> Measure:
             for key, value in (entry.breakdowns.get(dimension) or {}).items()
         )
         breakdowns.append(Breakdown(dimension, label, cells, exclusive=True))
-    breakdowns = tuple(breakdowns)
-    return Measure(_number(entry.value), breakdowns, people=indicator.counts_people)
+    return Measure(_number(entry.value), tuple(breakdowns), people=indicator.counts_people)
 
 
 def value_of(indicator: Indicator, period: Period) -> Measure | None:

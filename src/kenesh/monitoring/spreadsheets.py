@@ -15,6 +15,7 @@ reader still sees the text exactly as written.
 import csv
 import io
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from kenesh.monitoring.document import ReportDocument
 
@@ -22,7 +23,7 @@ from kenesh.monitoring.document import ReportDocument
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
-def neutralise(value):
+def neutralise(value: Any) -> Any:
     """Text that would start a formula gets a leading apostrophe; other values pass."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
@@ -47,7 +48,7 @@ def _value_columns(report: ReportDocument) -> list[str]:
     ]
 
 
-def rows(report: ReportDocument) -> Iterator[list]:
+def rows(report: ReportDocument) -> Iterator[list[Any]]:
     """The values as one long table: each indicator's total, then one row per category
     of each of its disaggregations (dimension and category filled, the value under
     "actual"). Numbers stay numbers; None is an empty cell; hidden is the label."""
@@ -168,7 +169,7 @@ def to_xlsx(report: ReportDocument) -> bytes:
     return buffer.getvalue()
 
 
-def _write(sheet, header: list[str], body: list[list]):
+def _write(sheet: Any, header: list[str], body: list[list[Any]]) -> None:  # an openpyxl sheet
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 

@@ -1,22 +1,23 @@
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
+from kenesh.access.models import User
 from kenesh.notifications.models import Delivery, Message, Notice
 
 
-def unread_count(user) -> int:
+def unread_count(user: User) -> int:
     return Notice.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def delivery_of(user) -> Delivery:
+def delivery_of(user: User) -> Delivery:
     """The user's delivery settings, or the defaults (unsaved) until they choose."""
     return Delivery.objects.filter(user=user).first() or Delivery(user=user)
 
 
-def notices_of(user):
+def notices_of(user: User) -> QuerySet[Notice]:
     return Notice.objects.filter(user=user).order_by("-created_at", "-id")
 
 
-def outbox(*, status: str = "", kind: str = "", search: str = ""):
+def outbox(*, status: str = "", kind: str = "", search: str = "") -> QuerySet[Message]:
     """Every message, newest first, for staff; ``search`` matches the address or the
     recipient's names."""
     messages = Message.objects.select_related("person", "user").order_by("-created_at", "-id")

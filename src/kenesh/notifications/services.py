@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kenesh.access.models import User
 from kenesh.core.audit import log_action
 from kenesh.core.settings_store import get_setting
 from kenesh.notifications import links, zones
@@ -70,8 +71,8 @@ class Recipient:
     name: str
     language: str
     zone: ZoneInfo
-    user: object | None
-    person: object | None
+    user: User | None
+    person: object | None  # a roster Person (the people app is above this one)
     delivery: Delivery | None
 
     def frequency_of(self, kind: str) -> str:
@@ -153,7 +154,9 @@ class Attachment:
 def _plain(name: str, context: dict) -> str:
     """A text template rendered without HTML escaping (a name with an apostrophe stays
     one in a mail's subject and text)."""
-    return get_template(name).template.render(Context(context, autoescape=False))
+    # Kenesh has the Django template engine alone, whose templates wrap the engine's.
+    template = get_template(name).template  # type: ignore[attr-defined]
+    return template.render(Context(context, autoescape=False))
 
 
 def render(recipient: Recipient, *, kind: str, template: str, context: dict) -> dict:

@@ -1,9 +1,13 @@
 """Reads for the papers pages, each loading what its page shows."""
 
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
+from kenesh.access.models import User
 from kenesh.papers.models import PolicyPaper, Status
 
 
-def paper_list(user, *, status: str | None = None):
+def paper_list(user: User | AnonymousUser, *, status: str | None = None) -> QuerySet[PolicyPaper]:
     """The papers ``user`` may know of, newest first, with their authors and themes; the
     page lists one slice of it at a time."""
     papers = (

@@ -107,7 +107,7 @@ def anchor_sections(html: str, *, prefix: str = "section") -> tuple[str, list[tu
     the HTML with ids, and (id, plain heading text) in reading order."""
     sections: list[tuple[str, str]] = []
 
-    def anchor(match: re.Match) -> str:
+    def anchor(match: re.Match[str]) -> str:
         ident = f"{prefix}-{len(sections) + 1}"
         sections.append((ident, unescape(_TAG.sub("", match.group(1))).strip()))
         return f'<h2 id="{ident}">{match.group(1)}</h2>'

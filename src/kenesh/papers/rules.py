@@ -2,6 +2,7 @@
 and ``check_move`` says whether a move may happen now, and if not, why."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import rules
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,9 @@ from kenesh.papers.models import (
     Status,
     Visibility,
 )
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise  # in django-stubs only
 
 
 @rules.predicate
@@ -93,7 +97,7 @@ class MoveCheck:
     move: str
     target: str
     refusal: str
-    reason: str
+    reason: "str | _StrPromise"  # a refusal's reason may be a lazy translation
 
     @property
     def allowed(self) -> bool:

@@ -1,11 +1,14 @@
 """Writes to papers: atomic, with the actor, audited, and the workflow notified by email."""
 
+from typing import Any
+
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kenesh.access.models import User
 from kenesh.access.predicates import is_staff
 from kenesh.core.audit import log_action
 from kenesh.core.uploads import store_upload
@@ -21,6 +24,7 @@ from kenesh.papers.models import (
     Status,
 )
 from kenesh.papers.rules import MOVES, check_move, may_move, reviewer_refusal
+from kenesh.people.models import Person
 
 
 class EditConflict(Exception):
@@ -37,7 +41,7 @@ def create_paper(*, by, authors: list[tuple], themes=(), convenings=(), body: st
     """Start a paper with its authors [(person, role)] and a first version. Someone who
     is not staff starts only a paper they write themselves."""
     people = [person for person, _role in authors]
-    errors = {}
+    errors: dict[str, list[Any]] = {}  # messages, and full_clean's ValidationErrors
     if len(people) != len({person.pk for person in people}):
         errors[NON_FIELD_ERRORS] = [_("Each person can hold only one authorship role.")]
     elif not is_staff(by) and not any(person.user_id == by.pk for person in people):
@@ -97,7 +101,8 @@ def _notify(paper: PolicyPaper, *, status: str, note: str) -> None:
     reviewers = [r.reviewer for r in paper.reviews.select_related("reviewer__person")]
     seen = set()
     link = reverse("papers:paper-detail", kwargs={"code": paper.code})
-    for recipient in [*people, *reviewers]:
+    recipients: list[Person | User] = [*people, *reviewers]
+    for recipient in recipients:
         is_person = hasattr(recipient, "name_latin")
         address = notify.address_of(recipient) if is_person else recipient.email
         if not address or address in seen:

@@ -120,29 +120,9 @@ def invite(*, person: Person, role: str, by: User) -> User:
     user = person.user
     renewed = user is not None
     if user is not None:
-        if user.has_usable_password():
-            raise ValidationError(
-                _("%(name)s already has an account with a password.") % {"name": person.name}
-            )
-        if not may_manage(by, user):
-            raise PermissionDenied(_("Only administrators manage this account."))
-        if not user.is_active:
-            raise ValidationError(_("This account is deactivated. Reactivate it first."))
-        changed = ["password"]
-        if user.role != role:
-            user.role = role
-            changed.append("role")
+        changed = _renew_login(person, user, role=role, by=by)
     else:
-        username = person.email.strip().lower()
-        if User.objects.filter(username__iexact=username).exists():
-            raise ValidationError(
-                _(
-                    "Another account already signs in as %(username)s. Link that account to "
-                    "this person instead (an administrator can), or change the e-mail address."
-                )
-                % {"username": username}
-            )
-        user = User(username=username, email=username, first_name=person.name[:150], role=role)
+        user = _new_login(person, role=role)
         changed = []
     user.set_unusable_password()
     user.save()
@@ -160,6 +140,45 @@ def invite(*, person: Person, role: str, by: User) -> User:
         by=by,
         data={"role": role, "renewed": renewed},
     )
+    _mail_invitation(person, user, role=role, token=token)
+    return user
+
+
+def _renew_login(person: Person, user: User, *, role: str, by: User) -> list[str]:
+    """Give ``person``'s login, not yet in use, ``role`` (unsaved), or refuse: a login
+    with a password, one ``by`` may not manage, or a deactivated one. What changes."""
+    if user.has_usable_password():
+        raise ValidationError(
+            _("%(name)s already has an account with a password.") % {"name": person.name}
+        )
+    if not may_manage(by, user):
+        raise PermissionDenied(_("Only administrators manage this account."))
+    if not user.is_active:
+        raise ValidationError(_("This account is deactivated. Reactivate it first."))
+    changed = ["password"]
+    if user.role != role:
+        user.role = role
+        changed.append("role")
+    return changed
+
+
+def _new_login(person: Person, *, role: str) -> User:
+    """An unsaved login for ``person`` signing in as their e-mail address; refused when
+    another account already signs in as it."""
+    username = person.email.strip().lower()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(
+            _(
+                "Another account already signs in as %(username)s. Link that account to "
+                "this person instead (an administrator can), or change the e-mail address."
+            )
+            % {"username": username}
+        )
+    return User(username=username, email=username, first_name=person.name[:150], role=role)
+
+
+def _mail_invitation(person: Person, user: User, *, role: str, token: str) -> None:
+    """Mail ``person`` the link to set a password, once the invitation is committed."""
     url = notify.absolute(reverse("people:account-welcome", args=[token]))
     message_key = f"account-invitation:{user.code}:{_fingerprint(user)}"
     transaction.on_commit(
@@ -177,7 +196,6 @@ def invite(*, person: Person, role: str, by: User) -> User:
             force_mail=True,
         )
     )
-    return user
 
 
 def read_link(token: str) -> tuple[links.Link, User]:

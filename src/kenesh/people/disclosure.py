@@ -8,7 +8,11 @@ This stops single-table arithmetic; it does not stop differencing across several
 which is why non-staff get fixed tables without filters.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+# A count's key: ("c", row, column), ("r", row), ("k", column) or ("t",).
+Key = tuple[str | int, ...]
 
 PRIMARY = "primary"
 SECONDARY = "secondary"
@@ -25,7 +29,7 @@ class Protected:
     total: str | None
 
 
-def protect(matrix: list[list[int]], threshold: int = 5) -> Protected:
+def protect(matrix: Sequence[Sequence[float]], threshold: float = 5) -> Protected:
     """Mark the counts of ``matrix`` (rows x columns) and its totals to hide."""
     rows = len(matrix)
     columns = len(matrix[0]) if rows else 0
@@ -34,16 +38,18 @@ def protect(matrix: list[list[int]], threshold: int = 5) -> Protected:
     total = sum(row_totals)
 
     # Every count gets a key; each equation is a list of keys that sum to the last one.
-    values: dict[tuple, int] = {
+    values: dict[Key, float] = {
         ("c", i, j): matrix[i][j] for i in range(rows) for j in range(columns)
     }
     values.update({("r", i): row_totals[i] for i in range(rows)})
     values.update({("k", j): column_totals[j] for j in range(columns)})
     values[("t",)] = total
-    marks: dict[tuple, str | None] = {
+    marks: dict[Key, str | None] = {
         key: PRIMARY if 0 < value < threshold else None for key, value in values.items()
     }
-    equations = [[("c", i, j) for j in range(columns)] + [("r", i)] for i in range(rows)]
+    equations: list[list[Key]] = [
+        [("c", i, j) for j in range(columns)] + [("r", i)] for i in range(rows)
+    ]
     equations += [[("c", i, j) for i in range(rows)] + [("k", j)] for j in range(columns)]
     equations.append([("r", i) for i in range(rows)] + [("t",)])
     equations.append([("k", j) for j in range(columns)] + [("t",)])

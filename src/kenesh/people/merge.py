@@ -297,39 +297,9 @@ def _merge(
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
 
-    before = {}
-    for name in take:
-        attname = f"{name}_id" if name == "organization" else name
-        if getattr(kept, attname) != getattr(merged, attname):
-            before[attname] = getattr(kept, attname)
-            setattr(kept, attname, getattr(merged, attname))
-    added = {}
-    for name in SETS:
-        manager = getattr(kept, name)
-        have = set(manager.values_list("pk", flat=True))
-        new = [pk for pk in getattr(merged, name).values_list("pk", flat=True) if pk not in have]
-        manager.add(*new)
-        added[name] = new
-
-    moves, detached, removed = [], [], []
-    for reference in references():
-        model = reference.get_model()
-        field = model._meta.get_field(reference.field)
-        rows = model._base_manager.filter(**{reference.field: merged}).order_by("pk")
-        moving = []
-        for row in rows:
-            if reference.unique_with and _kept_has_alike(model, reference, row, kept):
-                if field.null:
-                    model._base_manager.filter(pk=row.pk).update(**{reference.field: None})
-                    detached.append(
-                        {"model": reference.model, "pk": row.pk, "field": reference.field}
-                    )
-                else:
-                    removed.append(_remove(row))
-                continue
-            moving.append(row.pk)
-        model._base_manager.filter(pk__in=moving).update(**{reference.field: kept})
-        moves += [{"model": reference.model, "pk": pk, "field": reference.field} for pk in moving]
+    before = _take_fields(kept, merged, take)
+    added = _join_sets(kept, merged)
+    moves, detached, removed = _move_references(kept, merged)
 
     logins = {"kept": kept.user_id, "merged": merged.user_id}
     kept_login, merged_login = _logins_after(kept, merged)
@@ -363,6 +333,61 @@ def _merge(
     log_action(kept, "people.person.merged", by=by, data=data)
     log_action(merged, "people.person.merged", by=by, data={**data, "other": kept.name})
     return record
+
+
+def _take_fields(kept: Person, merged: Person, take: tuple[str, ...]) -> dict[str, object]:
+    """Give ``kept`` (unsaved) ``merged``'s value of each field in ``take`` where the two
+    differ; the values ``kept`` had, by attribute name."""
+    before = {}
+    for name in take:
+        attname = f"{name}_id" if name == "organization" else name
+        if getattr(kept, attname) != getattr(merged, attname):
+            before[attname] = getattr(kept, attname)
+            setattr(kept, attname, getattr(merged, attname))
+    return before
+
+
+def _join_sets(kept: Person, merged: Person) -> dict[str, list[int]]:
+    """Add to ``kept`` the themes and languages only ``merged`` had; what was added, by
+    set, so that an undo can take it away again."""
+    added = {}
+    for name in SETS:
+        manager = getattr(kept, name)
+        have = set(manager.values_list("pk", flat=True))
+        new = [pk for pk in getattr(merged, name).values_list("pk", flat=True) if pk not in have]
+        manager.add(*new)
+        added[name] = new
+    return added
+
+
+def _move_references(
+    kept: Person, merged: Person
+) -> tuple[list[dict[str, object]], list[dict[str, object]], list[dict[str, object]]]:
+    """Point every registered reference to ``merged`` at ``kept``, but for a row that
+    would repeat one ``kept`` has: that one is detached where its field may be empty,
+    else removed. The rows moved, detached and removed, as the merge record keeps them."""
+    moves: list[dict[str, object]] = []
+    detached: list[dict[str, object]] = []
+    removed: list[dict[str, object]] = []
+    for reference in references():
+        model = reference.get_model()
+        field = model._meta.get_field(reference.field)
+        rows = model._base_manager.filter(**{reference.field: merged}).order_by("pk")
+        moving = []
+        for row in rows:
+            if reference.unique_with and _kept_has_alike(model, reference, row, kept):
+                if field.null:
+                    model._base_manager.filter(pk=row.pk).update(**{reference.field: None})
+                    detached.append(
+                        {"model": reference.model, "pk": row.pk, "field": reference.field}
+                    )
+                else:
+                    removed.append(_remove(row))
+                continue
+            moving.append(row.pk)
+        model._base_manager.filter(pk__in=moving).update(**{reference.field: kept})
+        moves += [{"model": reference.model, "pk": pk, "field": reference.field} for pk in moving]
+    return moves, detached, removed
 
 
 def _set_logins(kept: Person, merged: Person, kept_login, merged_login) -> None:
@@ -435,26 +460,8 @@ def _undo(*, record: MergeRecord, by) -> MergeRecord:
             "merged",
         )
 
-    by_model: dict[tuple[str, str], list] = {}
-    for move in record.moves:
-        by_model.setdefault((move["model"], move["field"]), []).append(move["pk"])
-    for (label, field), pks in by_model.items():
-        apps.get_model(label)._base_manager.filter(pk__in=pks).update(**{field: merged})
-    for row in record.detached:
-        model = apps.get_model(row["model"])
-        model._base_manager.filter(pk=row["pk"]).update(**{row["field"]: merged})
-    for removal in record.removed:
-        for chunk in reversed(removal["rows"]):
-            for obj in serializers.deserialize("json", json.dumps(chunk)):
-                obj.save()
-        for row in removal["emptied"]:
-            model = apps.get_model(row["model"])
-            model._base_manager.filter(pk=row["pk"]).update(**{row["field"]: row["value"]})
-
-    for name, pks in record.fields.get("added", {}).items():
-        getattr(kept, name).remove(*pks)
-    for attname, value in record.fields.get("before", {}).items():
-        setattr(kept, attname, kept._meta.get_field(attname.removesuffix("_id")).to_python(value))
+    _put_back_references(record, merged)
+    _restore_fields(record, kept)
     if record.account_moved:
         logins = record.fields["logins"]
         _set_logins(kept, merged, logins["kept"], logins["merged"])
@@ -471,6 +478,35 @@ def _undo(*, record: MergeRecord, by) -> MergeRecord:
     log_action(kept, "people.person.merge_undone", by=by, data={**data, "other": merged.name})
     log_action(merged, "people.person.merge_undone", by=by, data={**data, "other": kept.name})
     return record
+
+
+def _put_back_references(record: MergeRecord, merged: Person) -> None:
+    """Point what ``record`` moved or detached at ``merged`` again, and restore the rows
+    it removed (and the references they had emptied)."""
+    by_model: dict[tuple[str, str], list] = {}
+    for move in record.moves:
+        by_model.setdefault((move["model"], move["field"]), []).append(move["pk"])
+    for (label, field), pks in by_model.items():
+        apps.get_model(label)._base_manager.filter(pk__in=pks).update(**{field: merged})
+    for row in record.detached:
+        model = apps.get_model(row["model"])
+        model._base_manager.filter(pk=row["pk"]).update(**{row["field"]: merged})
+    for removal in record.removed:
+        for chunk in reversed(removal["rows"]):
+            for obj in serializers.deserialize("json", json.dumps(chunk)):
+                obj.save()
+        for row in removal["emptied"]:
+            model = apps.get_model(row["model"])
+            model._base_manager.filter(pk=row["pk"]).update(**{row["field"]: row["value"]})
+
+
+def _restore_fields(record: MergeRecord, kept: Person) -> None:
+    """Take from ``kept`` the themes and languages the merge added, and give back
+    (unsaved) the field values it had before."""
+    for name, pks in record.fields.get("added", {}).items():
+        getattr(kept, name).remove(*pks)
+    for attname, value in record.fields.get("before", {}).items():
+        setattr(kept, attname, kept._meta.get_field(attname.removesuffix("_id")).to_python(value))
 
 
 def candidates(*, person: Person, user, text: str = ""):

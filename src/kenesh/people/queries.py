@@ -1,8 +1,9 @@
 """Reads shaped for the people pages."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from kenesh.people import disclosure
@@ -87,48 +88,22 @@ class Diversity:
     protected: bool
 
 
-def diversity(queryset, *, by: str, exact: bool) -> Diversity:
+def diversity(queryset: QuerySet[Person], *, by: str, exact: bool) -> Diversity:
     """Counts of people by country x gender x track x sector, in one query.
 
     ``by`` picks the dimension crossed with country in the table and chart. When
     ``exact`` is false, small counts and the counts that would reveal them are hidden
     (see ``disclosure``) and the four-way detail, too fine to protect, is left out.
     """
-    choices = DIMENSIONS[by]
-    rows = (
-        queryset.order_by()
-        .values("country", "gender", "track", "sector")
-        .annotate(n=Count("id", distinct=True))
-    )
-    counts: dict[tuple, int] = {}
-    for row in rows:
-        counts[(row["country"], row["gender"], row["track"], row["sector"])] = row["n"]
-    position = {"country": 0, "gender": 1, "track": 2, "sector": 3}
-
-    def total_where(**fixed):
-        return sum(
-            n
-            for key, n in counts.items()
-            if all(key[position[name]] == value for name, value in fixed.items())
-        )
-
+    counts = _four_way_counts(queryset)
     # Show the dimension's values that occur; an all-zero column says nothing.
-    columns = [c for c in choices.choices if total_where(**{by: c[0]})]
-    countries = [c for c in Country.choices if total_where(country=c[0])]
+    columns = [c for c in DIMENSIONS[by].choices if _total_where(counts, **{by: c[0]})]
+    countries = [c for c in Country.choices if _total_where(counts, country=c[0])]
     matrix = [
-        [total_where(country=country, **{by: column}) for column, _l in columns]
+        [_total_where(counts, country=country, **{by: column}) for column, _l in columns]
         for country, _label in countries
     ]
-    if exact:
-        marks = disclosure.Protected(
-            cells=[[None] * len(columns) for _ in countries],
-            row_totals=[None] * len(countries),
-            column_totals=[None] * len(columns),
-            total=None,
-        )
-    else:
-        marks = disclosure.protect(matrix, SMALL_CELL)
-
+    marks = _hidden_cells(matrix, len(columns), exact=exact)
     table_rows = []
     for i, (value, label) in enumerate(countries):
         cells = [Cell(n, marks.cells[i][j]) for j, n in enumerate(matrix[i])]
@@ -137,44 +112,96 @@ def diversity(queryset, *, by: str, exact: bool) -> Diversity:
         Cell(sum(row[j] for row in matrix), marks.column_totals[j]) for j in range(len(columns))
     ]
     total = sum(counts.values())
-
-    detail = []
     if exact:
-        labels = [dict(Country.choices), dict(Gender.choices), dict(Track.choices),
-                  dict(Sector.choices)]  # fmt: skip
-        for key, n in sorted(counts.items()):
-            detail.append((*(labels[i].get(v, v) for i, v in enumerate(key)), n))
-
-    if exact:
-        # Staff: one bar per country, stacked by the chosen dimension.
-        chart = {
-            "labels": [str(label) for _v, label in countries],
-            "datasets": [
-                {
-                    "label": str(col_label),
-                    "data": [row[2][j].count for row in table_rows],
-                }
-                for j, (_c, col_label) in enumerate(columns)
-            ],
-            "stacked": True,
-        }
+        chart = _chart_by_country(countries, columns, table_rows)
     else:
-        # Others: the programme-wide breakdown, whose totals are large enough to show.
-        chart = {
-            "labels": [str(label) for _c, label in columns],
-            "datasets": [
-                {
-                    "label": str(_("People")),
-                    "data": [None if c.suppressed else c.count for c in column_totals],
-                }
-            ],
-            "stacked": False,
-        }
+        chart = _chart_programme_wide(columns, column_totals)
     return Diversity(
         total=total,
         countries=len(countries),
         crosstab=CrossTab(by, columns, table_rows, column_totals, Cell(total, marks.total)),
-        detail=detail,
+        detail=_detail(counts) if exact else [],
         chart=chart,
         protected=not exact,
     )
+
+
+_POSITION = {"country": 0, "gender": 1, "track": 2, "sector": 3}
+
+
+def _four_way_counts(queryset: QuerySet[Person]) -> dict[tuple[str, str, str, str], int]:
+    """People per (country, gender, track, sector) that occurs, in one query."""
+    rows = (
+        queryset.order_by()
+        .values("country", "gender", "track", "sector")
+        .annotate(n=Count("id", distinct=True))
+    )
+    counts: dict[tuple[str, str, str, str], int] = {}
+    for row in rows:
+        counts[(row["country"], row["gender"], row["track"], row["sector"])] = row["n"]
+    return counts
+
+
+def _total_where(counts: dict[tuple[str, str, str, str], int], **fixed: str) -> int:
+    """How many people have the ``fixed`` values (country="KG", gender="f"...)."""
+    return sum(
+        n
+        for key, n in counts.items()
+        if all(key[_POSITION[name]] == value for name, value in fixed.items())
+    )
+
+
+def _hidden_cells(matrix: list[list[int]], n_columns: int, *, exact: bool) -> disclosure.Protected:
+    """Which cells and totals of the country table to hide: none for staff (``exact``),
+    else the small counts and those that would reveal them."""
+    if not exact:
+        return disclosure.protect(matrix, SMALL_CELL)
+    return disclosure.Protected(
+        cells=[[None] * n_columns for _ in matrix],
+        row_totals=[None] * len(matrix),
+        column_totals=[None] * n_columns,
+        total=None,
+    )
+
+
+def _detail(counts: dict[tuple[str, str, str, str], int]) -> list[tuple[object, ...]]:
+    """The four-way counts with their values' labels, for staff: (country, gender,
+    track, sector, count)."""
+    labels = [dict(Country.choices), dict(Gender.choices), dict(Track.choices),
+              dict(Sector.choices)]  # fmt: skip
+    return [
+        (*(labels[i].get(v, v) for i, v in enumerate(key)), n) for key, n in sorted(counts.items())
+    ]
+
+
+def _chart_by_country(
+    countries: Sequence[tuple[str, object]],
+    columns: Sequence[tuple[str, object]],
+    table_rows: list[tuple],
+) -> dict:
+    """Staff's chart: one bar per country, stacked by the chosen dimension."""
+    return {
+        "labels": [str(label) for _v, label in countries],
+        "datasets": [
+            {
+                "label": str(col_label),
+                "data": [row[2][j].count for row in table_rows],
+            }
+            for j, (_c, col_label) in enumerate(columns)
+        ],
+        "stacked": True,
+    }
+
+
+def _chart_programme_wide(columns: Sequence[tuple[str, object]], column_totals: list[Cell]) -> dict:
+    """Others' chart: the programme-wide breakdown, whose totals are large enough to show."""
+    return {
+        "labels": [str(label) for _c, label in columns],
+        "datasets": [
+            {
+                "label": str(_("People")),
+                "data": [None if c.suppressed else c.count for c in column_totals],
+            }
+        ],
+        "stacked": False,
+    }

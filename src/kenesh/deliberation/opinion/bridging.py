@@ -18,7 +18,15 @@ TOLERANCE = 1e-4
 MIN_RATINGS = 5
 
 
-def _solve(n, sum_g, sum_g2, rhs_1, rhs_g, penalty_intercept, penalty_factor):
+def _solve(
+    n: np.ndarray,
+    sum_g: np.ndarray,
+    sum_g2: np.ndarray,
+    rhs_1: np.ndarray,
+    rhs_g: np.ndarray,
+    penalty_intercept: float,
+    penalty_factor: float,
+) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the 2x2 ridge system for (intercept, factor)."""
     a11 = n + penalty_intercept
     a12 = sum_g

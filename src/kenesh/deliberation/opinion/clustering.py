@@ -26,7 +26,9 @@ class Grouping:
     centres: np.ndarray  # k x 2
 
 
-def _kmeans(points, k, weights, seed, starts=10):
+def _kmeans(
+    points: np.ndarray, k: int, weights: np.ndarray | None, seed: int, starts: int = 10
+) -> tuple[np.ndarray, np.ndarray]:
     model = KMeans(n_clusters=k, n_init=starts, random_state=seed)
     model.fit(points, sample_weight=weights)
     return model.labels_, model.cluster_centers_

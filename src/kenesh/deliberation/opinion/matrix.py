@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import sparse
 
 
@@ -19,7 +20,8 @@ class VoteMatrix:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.voted.shape
+        shape: tuple[int, int] = self.voted.shape
+        return shape
 
     def votes_per_participant(self) -> np.ndarray:
         return np.asarray(self.voted.sum(axis=1)).ravel()
@@ -27,7 +29,9 @@ class VoteMatrix:
     def votes_per_statement(self) -> np.ndarray:
         return np.asarray(self.voted.sum(axis=0)).ravel()
 
-    def keep(self, rows: np.ndarray | None = None, columns: np.ndarray | None = None):
+    def keep(
+        self, rows: np.ndarray | None = None, columns: np.ndarray | None = None
+    ) -> "VoteMatrix":
         """The same votes restricted to some participants and/or statements."""
         voted, value = self.voted, self.value
         participants, statements = self.participants, self.statements
@@ -39,7 +43,7 @@ class VoteMatrix:
         return VoteMatrix(participants, statements, voted.tocsr(), value.tocsr())
 
 
-def _ids(values, name: str) -> np.ndarray:
+def _ids(values: ArrayLike, name: str) -> np.ndarray:
     if isinstance(values, list | tuple):
         kinds = {type(v) for v in values}
         if type(None) in kinds:
@@ -64,7 +68,7 @@ def _ids(values, name: str) -> np.ndarray:
     return array
 
 
-def build(participant_ids, statement_ids, values) -> VoteMatrix:
+def build(participant_ids: ArrayLike, statement_ids: ArrayLike, values: ArrayLike) -> VoteMatrix:
     """Build the matrix from three equal-length sequences, one row per vote; for a
     pair voted twice, the later row wins. Raises ValueError on malformed input."""
     participants = _ids(participant_ids, "participant_ids")
@@ -108,7 +112,9 @@ def _index(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.unique(ids, return_inverse=True)
 
 
-def _last_votes(rows, columns, votes, shape):
+def _last_votes(
+    rows: np.ndarray, columns: np.ndarray, votes: np.ndarray, shape: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
     """The distinct (participant, statement) cells as sorted keys row * statements +
     column, with the value of the last row voted for each."""
     keys = rows.astype(np.int64) * shape[1] + columns
@@ -118,10 +124,12 @@ def _last_votes(rows, columns, votes, shape):
         # One pass: the highest row number per cell is the last vote; scanning the
         # cells in order yields the keys already sorted.
         width = np.int32 if len(keys) < 2**31 else np.int64
-        last = np.full(shape[0] * shape[1], -1, dtype=width)
+        last: np.ndarray = np.full(shape[0] * shape[1], -1, dtype=width)
         np.maximum.at(last, keys, np.arange(len(keys), dtype=width))
         cells = np.flatnonzero(last >= 0)
         return cells, votes[last[cells]]
     # The last row for a pair wins: the first occurrence in reversed order.
-    cells, first_reversed = np.unique(keys[::-1], return_index=True)
+    # Indexed, not unpacked: unpacking np.unique's overloaded result crashes mypy 1.19.
+    unique = np.unique(keys[::-1], return_index=True)
+    cells, first_reversed = unique[0], unique[1]
     return cells, votes[len(keys) - 1 - first_reversed]

@@ -7,6 +7,7 @@ against one half, and a two-proportion test of a group against everyone else.
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import sparse
 from scipy.stats import norm
 
@@ -44,13 +45,15 @@ def membership(labels: np.ndarray, n_groups: int) -> sparse.csr_matrix:
     return sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(n_groups, len(labels)))
 
 
-def prop_test(successes, n):
+def prop_test(successes: ArrayLike, n: ArrayLike) -> np.ndarray:
     """Pol.is's one-proportion test against 1/2, with a pseudo-count."""
     successes, n = np.asarray(successes) + 1.0, np.asarray(n) + 1.0
     return 2.0 * np.sqrt(n) * (successes / n - 0.5)
 
 
-def two_prop_test(successes_in, successes_out, n_in, n_out):
+def two_prop_test(
+    successes_in: ArrayLike, successes_out: ArrayLike, n_in: ArrayLike, n_out: ArrayLike
+) -> np.ndarray:
     """Pol.is's two-proportion z-test, with pseudo-counts."""
     s1, s2 = np.asarray(successes_in) + 1.0, np.asarray(successes_out) + 1.0
     n1, n2 = np.asarray(n_in) + 1.0, np.asarray(n_out) + 1.0
@@ -60,7 +63,9 @@ def two_prop_test(successes_in, successes_out, n_in, n_out):
     return (p1 - p2) / spread
 
 
-def wilson(successes, n, confidence: float = 0.9):
+def wilson(
+    successes: ArrayLike, n: ArrayLike, confidence: float = 0.9
+) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for a proportion; (nan, nan) where n is 0."""
     successes, n = np.asarray(successes, dtype=float), np.asarray(n, dtype=float)
     z = norm.ppf(1 - (1 - confidence) / 2)
