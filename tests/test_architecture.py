@@ -150,3 +150,24 @@ def test_every_object_a_view_shows_is_fetched_through_an_access_function():
         for line, what in _single_fetches(ast.parse(path.read_text())):
             found.append(f"{path.relative_to(PACKAGE)}:{line} {what}")
     assert not found, "views fetching records themselves:\n" + "\n".join(found)
+
+
+def test_every_pure_module_is_type_checked_strictly():
+    """mypy's strict override and its `files` list name the pure contract's modules, no
+    more and no fewer, so a module named pure is checked strictly from the day it is."""
+    config = tomllib.loads(PYPROJECT.read_text())["tool"]["mypy"]
+    pure = next(c for c in contracts() if c["name"].startswith("pure modules"))
+    strict = next(
+        o
+        for o in config["overrides"]
+        if o.get("disallow_any_generics") and o.get("warn_return_any")
+    )
+    named = {module.removesuffix(".*") for module in strict["module"]}
+    assert named == set(pure["source_modules"])
+    checked = {module_name(PACKAGE.parent / path.removeprefix("src/")) for path in config["files"]}
+    unchecked = {
+        name
+        for name, path in modules()
+        if covered(name, named) and path.read_text().strip() and not covered(name, checked)
+    }
+    assert not unchecked, f"pure modules missing from mypy's files: {sorted(unchecked)}"

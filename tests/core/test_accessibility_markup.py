@@ -18,6 +18,7 @@ from django.utils import translation
 
 from kenesh.deliberation import queries as deliberation_queries
 from kenesh.deliberation.models import Translation
+from kenesh.deliberation.opinion.result import MapResult
 from kenesh.mentoring.models import DEFAULT_CRITERIA, Call
 from kenesh.papers import services as paper_services
 from kenesh.papers.models import AuthorRole
@@ -249,10 +250,11 @@ def test_statements_carry_the_language_they_are_shown_in(login, personas):
     # On the results: the language of the text shown, a translation where there is one.
     Translation.objects.create(statement=russian, language="en", text="Water by turns")
     n = str(russian.number)
+    pick = {"statement": russian.number, "direction": "agree", "share": 0.9, "significant": True}
     result = {
         "group_sizes": {"0": 10},
-        "representative": {"0": [{"statement": russian.number, "direction": "agree"}]},
-        "group_agreement": {"0": {n: 0.9, "1": 0.8}},
+        "representative": {"0": [pick]},
+        "group_agreement": {"0": {n: [9, 1, 0, 0.9, 0.6, 1.0], "1": [8, 2, 0, 0.8, 0.5, 0.9]}},
         "group_stability": {},
         "group_consensus": {n: 0.9, "1": 0.8},
         "consensus": [russian.number, 1],
@@ -262,6 +264,7 @@ def test_statements_carry_the_language_they_are_shown_in(login, personas):
         "coordinates": {},
         "groups": {},
     }
+    result = MapResult.from_json(result)
     with translation.override("en"):
         shown_en = deliberation_queries.results_view(conversation, result, exact=True)
     with translation.override("ru"):

@@ -255,14 +255,15 @@ def save_teams(*, scenario: Scenario, rows: list[TeamRow], by) -> None:
                 % {"name": row.name},
                 code="duplicate",
             ) from error
-        changed = sorted(k for k in after if row.team is None or before[k] != after[k])
-        if row.team is None or changed:
-            log_action(
-                team,
-                "convenings.scenario.team_saved",
-                by=by,
-                data={"created": row.team is None, "fields": changed, "name": team.name},
-            )
+        _log_saved(
+            team,
+            "convenings.scenario.team_saved",
+            created=row.team is None,
+            before=before,
+            after=after,
+            shown_by=("name", team.name),
+            by=by,
+        )
 
 
 @transaction.atomic
@@ -339,11 +340,31 @@ def _save_inject(row: InjectRow, *, scenario: Scenario, by: User | None) -> None
         setattr(inject, name, value)
     inject.full_clean(exclude=["scenario"], validate_unique=False, validate_constraints=False)
     inject.save()
-    changed = sorted(k for k in after if row.inject is None or before[k] != after[k])
-    if row.inject is None or changed:
-        log_action(
-            inject,
-            "convenings.scenario.inject_saved",
-            by=by,
-            data={"created": row.inject is None, "fields": changed, "title": inject.title},
-        )
+    _log_saved(
+        inject,
+        "convenings.scenario.inject_saved",
+        created=row.inject is None,
+        before=before,
+        after=after,
+        shown_by=("title", inject.title),
+        by=by,
+    )
+
+
+def _log_saved(
+    row,
+    action: str,
+    *,
+    created: bool,
+    before: dict,
+    after: dict,
+    shown_by: tuple[str, str],
+    by: User | None,
+) -> None:
+    """Log a saved team or inject when it is new or one of ``after``'s fields differs
+    from ``before``: whether it was created, which fields changed (sorted), and the
+    ``shown_by`` key and value (its name or title) the entry is shown with."""
+    changed = sorted(k for k in after if created or before[k] != after[k])
+    if created or changed:
+        key, value = shown_by
+        log_action(row, action, by=by, data={"created": created, "fields": changed, key: value})

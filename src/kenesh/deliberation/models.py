@@ -1,5 +1,6 @@
 import secrets
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +14,9 @@ from kenesh.access.predicates import is_member, is_observer, is_staff
 from kenesh.convenings.models import HOLDING_PLACE, Confidentiality, Convening, Participation
 from kenesh.core.text import require_visible_text
 from kenesh.people.models import Country, LanguageCode, Person, Sector, Track
+
+if TYPE_CHECKING:
+    from kenesh.deliberation.opinion.result import MapResult
 
 
 class Anonymity(models.TextChoices):
@@ -300,6 +304,14 @@ class Analysis(models.Model):
 
     def __str__(self):
         return f"{self.conversation} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def map_result(self) -> "MapResult":
+        """``result`` read into a record with int keys (empty when no map was drawn)."""
+        # Imported here: the opinion package loads scikit-learn, which models need not.
+        from kenesh.deliberation.opinion.result import MapResult
+
+        return MapResult.from_json(self.result)
 
 
 class AnalysisRun(models.Model):

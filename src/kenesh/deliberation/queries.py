@@ -1,7 +1,6 @@
 """Reads shaped for the deliberation pages, and the opinion map's stored form."""
 
 import datetime
-import math
 import random
 import uuid
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ from kenesh.deliberation.models import (
     Translation,
     Vote,
 )
+from kenesh.deliberation.opinion import OpinionMap
+from kenesh.deliberation.opinion.result import MapResult, Tally
 from kenesh.people.models import Country
 from kenesh.people.queries import SMALL_CELL
 
@@ -49,56 +50,10 @@ def analysis_input(conversation):
     return rows, attributes, excluded
 
 
-def _agreement(a) -> list:
-    return [a.agree, a.disagree, a.passed, round(a.share, 4), _num(a.low), _num(a.high)]
-
-
-def _num(x):
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(float(x), 4)
-
-
-def serialize(opinion_map) -> dict:
-    """The opinion map as JSON: statements by number, participants by id."""
-    return {
-        "k": opinion_map.k,
-        "silhouette": round(opinion_map.silhouette, 4),
-        "stability": _num(opinion_map.stability),
-        "group_sizes": {str(g): n for g, n in opinion_map.group_sizes.items()},
-        "group_stability": {str(g): _num(v) for g, v in opinion_map.group_stability.items()},
-        "groups": {str(p): g for p, g in opinion_map.groups.items()},
-        "coordinates": {
-            str(p): [round(x, 4), round(y, 4)] for p, (x, y) in opinion_map.coordinates.items()
-        },
-        "representative": {
-            str(g): [
-                {
-                    "statement": r.statement,
-                    "direction": r.direction,
-                    "share": round(float(r.share), 4),
-                    "significant": bool(r.significant),
-                }
-                for r in details
-            ]
-            for g, details in opinion_map.representative_details.items()
-        },
-        "consensus": list(opinion_map.consensus),
-        "consensus_disagree": list(opinion_map.consensus_disagree),
-        "group_consensus": {str(s): round(v, 5) for s, v in opinion_map.group_consensus.items()},
-        "bridging": {str(s): round(v, 5) for s, v in opinion_map.bridging.items()},
-        "group_agreement": {
-            str(g): {str(s): _agreement(a) for s, a in rows.items()}
-            for g, rows in opinion_map.group_agreement.items()
-        },
-        "by_attribute": {
-            attribute: {
-                value: {str(s): _agreement(a) for s, a in rows.items()}
-                for value, rows in values.items()
-            }
-            for attribute, values in opinion_map.by_attribute.items()
-        },
-        "common_ground": {a: list(s) for a, s in opinion_map.common_ground.items()},
-        "n_votes": opinion_map.n_votes,
-    }
+def serialize(opinion_map: OpinionMap) -> dict:
+    """The opinion map as JSON, as ``Analysis.result`` stores it and the JSON export
+    gives it: statements by number, participants by id (see ``MapResult``)."""
+    return MapResult.from_map(opinion_map).to_json()
 
 
 def latest_analysis(conversation) -> Analysis | None:
@@ -217,25 +172,24 @@ def text_in(statement, language: str) -> tuple[str, str]:
     return statement.text, statement.language
 
 
-def visible_group_sizes(result: dict, *, exact: bool) -> dict:
+def visible_group_sizes(result: MapResult, *, exact: bool) -> dict[int, int]:
     """Group sizes a viewer may see: groups under SMALL_CELL are hidden from non-staff."""
-    sizes = {int(g): n for g, n in result.get("group_sizes", {}).items()}
     if exact:
-        return sizes
-    return {g: n for g, n in sizes.items() if n >= SMALL_CELL}
+        return dict(result.group_sizes)
+    return {g: n for g, n in result.group_sizes.items() if n >= SMALL_CELL}
 
 
-def results_view(conversation: Conversation, result: dict, *, exact: bool) -> dict:
+def results_view(conversation: Conversation, result: MapResult, *, exact: bool) -> dict:
     """The stored map shaped for the results page. For non-staff, groups and attribute
     cells under SMALL_CELL people are left out, and said to be."""
     texts = _statement_texts(conversation)
-    sizes = {int(g): n for g, n in result["group_sizes"].items()}
     shown = visible_group_sizes(result, exact=exact)
     values, country_rows = _country_common_ground(result, texts, exact=exact)
     labels = dict(Country.choices)
     return {
-        "groups": _group_cards(result, texts, sizes, shown),
-        "hidden_groups": len(sizes) - len(shown),
+        "map_stability": result.stability,
+        "groups": _group_cards(result, texts, shown),
+        "hidden_groups": len(result.group_sizes) - len(shown),
         "consensus": _consensus_rows(result, texts, shown),
         "bridging": _bridging_rows(result, texts, shown),
         "country_values": [labels.get(v, v) for v in values],
@@ -280,44 +234,43 @@ def _statement_texts(conversation: Conversation) -> _StatementTexts:
     return _StatementTexts(text=texts, lang=langs, code=codes, recommendation=recommended)
 
 
-def _group_cards(
-    result: dict, texts: _StatementTexts, sizes: dict[int, int], shown: dict[int, int]
-) -> list[dict]:
+def _group_cards(result: MapResult, texts: _StatementTexts, shown: dict[int, int]) -> list[dict]:
     """Each shown group, lettered, with its size, stability and representative
     statements (each with the group's agreement)."""
     groups = []
     for g in sorted(shown):
-        rows = []
-        for rep in result["representative"].get(str(g), []):
-            agreement = result["group_agreement"][str(g)].get(str(rep["statement"]))
-            rows.append(
-                {
-                    **rep,
-                    "text": texts.text.get(rep["statement"], ""),
-                    "lang": texts.lang.get(rep["statement"], ""),
-                    "agreement": agreement,
-                }
-            )
+        rows = [
+            {
+                "statement": pick.statement,
+                "direction": pick.direction,
+                "share": pick.share,
+                "significant": pick.significant,
+                "text": texts.text.get(pick.statement, ""),
+                "lang": texts.lang.get(pick.statement, ""),
+                "agreement": result.agreement(g, pick.statement),
+            }
+            for pick in result.representative.get(g, ())
+        ]
         groups.append(
             {
                 "number": g,
                 "letter": chr(65 + g),
-                "size": sizes[g],
-                "stability": result["group_stability"].get(str(g)),
+                "size": shown[g],
+                "stability": result.group_stability.get(g),
                 "rows": rows,
             }
         )
     return groups
 
 
-def _per_group(result: dict, shown: dict[int, int], number: int) -> list[tuple[str, object]]:
+def _per_group(
+    result: MapResult, shown: dict[int, int], number: int
+) -> list[tuple[str, Tally | None]]:
     """How each shown group, by its letter, voted on statement ``number``."""
-    return [
-        (chr(65 + g), result["group_agreement"][str(g)].get(str(number))) for g in sorted(shown)
-    ]
+    return [(chr(65 + g), result.agreement(g, number)) for g in sorted(shown)]
 
 
-def _consensus_rows(result: dict, texts: _StatementTexts, shown: dict[int, int]) -> list[dict]:
+def _consensus_rows(result: MapResult, texts: _StatementTexts, shown: dict[int, int]) -> list[dict]:
     """The ten strongest statements of consensus, with how each shown group voted."""
     return [
         {
@@ -327,43 +280,51 @@ def _consensus_rows(result: dict, texts: _StatementTexts, shown: dict[int, int])
             "text": texts.text.get(n, ""),
             "lang": texts.lang.get(n, ""),
             "groups": _per_group(result, shown, n),
-            "gic": result["group_consensus"].get(str(n)),
+            "gic": result.group_consensus.get(n),
         }
-        for n in result["consensus"][:10]
+        for n in result.consensus[:10]
     ]
 
 
-def _bridging_rows(result: dict, texts: _StatementTexts, shown: dict[int, int]) -> list[dict]:
+def _bridging_rows(result: MapResult, texts: _StatementTexts, shown: dict[int, int]) -> list[dict]:
     """The ten most bridging statements, with how each shown group voted."""
-    bridging = sorted(result["bridging"].items(), key=lambda kv: -kv[1])[:10]
     return [
         {
-            "number": int(n),
-            "text": texts.text.get(int(n), ""),
-            "lang": texts.lang.get(int(n), ""),
-            "score": v,
-            "groups": _per_group(result, shown, int(n)),
+            "number": n,
+            "text": texts.text.get(n, ""),
+            "lang": texts.lang.get(n, ""),
+            "score": score,
+            "groups": _per_group(result, shown, n),
         }
-        for n, v in bridging
+        for n, score in result.most_bridging(10)
     ]
+
+
+@dataclass(frozen=True)
+class CountryCell:
+    """How the people of one country voted on a statement of common ground: ``tally``
+    None when none of them saw it; ``hidden`` when fewer than SMALL_CELL did and the
+    reader may not see small cells."""
+
+    tally: Tally | None
+    hidden: bool = False
 
 
 def _country_common_ground(
-    result: dict, texts: _StatementTexts, *, exact: bool
+    result: MapResult, texts: _StatementTexts, *, exact: bool
 ) -> tuple[list[str], list[dict]]:
     """The countries that declared themselves, and the ten statements of common ground
     across them with each country's votes; for non-staff, cells of fewer than
-    SMALL_CELL people are "hidden"."""
-    countries = result["by_attribute"].get("country", {})
+    SMALL_CELL people are hidden."""
+    countries = result.by_attribute.get("country", {})
     values = sorted(countries)
     country_rows = []
-    for n in result["common_ground"].get("country", [])[:10]:
+    for n in result.common_ground.get("country", ())[:10]:
         cells = []
         for value in values:
-            cell = countries[value].get(str(n))
-            if cell is not None and not exact and sum(cell[:3]) < SMALL_CELL:
-                cell = "hidden"
-            cells.append(cell)
+            tally = countries[value].get(n)
+            small = tally is not None and not exact and tally.seen < SMALL_CELL
+            cells.append(CountryCell(None, hidden=True) if small else CountryCell(tally))
         country_rows.append(
             {
                 "number": n,
@@ -375,14 +336,10 @@ def _country_common_ground(
     return values, country_rows
 
 
-def _map_points(result: dict, shown: dict[int, int]) -> list[dict]:
+def _map_points(result: MapResult, shown: dict[int, int]) -> list[dict]:
     """The clustered participants' points on the map; those of hidden groups in no group."""
-    points = [
-        {"x": xy[0], "y": xy[1], "g": result["groups"].get(p)}
-        for p, xy in result["coordinates"].items()
-        if p in result["groups"]
+    return [
+        {"x": x, "y": y, "g": result.groups[p] if result.groups[p] in shown else None}
+        for p, (x, y) in result.coordinates.items()
+        if p in result.groups
     ]
-    for point in points:
-        if point["g"] not in shown:
-            point["g"] = None
-    return points

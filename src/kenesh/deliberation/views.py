@@ -23,6 +23,7 @@ from kenesh.deliberation.forms import (
     TranslationForm,
 )
 from kenesh.deliberation.models import AnalysisRun, Conversation, StatementStatus
+from kenesh.deliberation.opinion.result import MapResult
 from kenesh.deliberation.rules import (
     can_see_conversation,
     get_conversation_for,
@@ -265,7 +266,7 @@ def results(request, code):
         "progress": queries.analysis_progress(conversation),
     }
     if analysis is not None and analysis.state == "done":
-        context.update(queries.results_view(conversation, analysis.result, exact=exact))
+        context.update(queries.results_view(conversation, analysis.map_result, exact=exact))
     return render(request, "deliberation/results.html", context)
 
 
@@ -330,7 +331,7 @@ def export(request, code, fmt):
         )
     else:
         response = HttpResponse(
-            "\ufeff" + _results_csv(conversation, analysis.result),
+            "\ufeff" + _results_csv(conversation, analysis.map_result),
             content_type="text/csv; charset=utf-8",
         )
     services.record_export(conversation=conversation, fmt=fmt, by=request.user)
@@ -338,7 +339,7 @@ def export(request, code, fmt):
     return response
 
 
-def _results_csv(conversation, result: dict) -> str:
+def _results_csv(conversation, result: MapResult) -> str:
     out = io.StringIO()
     writer = safe_writer(out)
     writer.writerow(
@@ -351,19 +352,18 @@ def _results_csv(conversation, result: dict) -> str:
             "representative_of_groups",
         ]
     )
-    reps = {}
-    for group, rows in result.get("representative", {}).items():
-        for row in rows:
-            reps.setdefault(row["statement"], []).append(f"{group}:{row['direction']}")
+    reps: dict[int, list[str]] = {}
+    for group, picks in result.representative.items():
+        for pick in picks:
+            reps.setdefault(pick.statement, []).append(f"{group}:{pick.direction}")
     for statement in conversation.statements.filter(status=StatementStatus.ACCEPTED):
-        key = str(statement.number)
         writer.writerow(
             [
                 statement.number,
                 statement.text,
-                result["group_consensus"].get(key, ""),
-                result["bridging"].get(key, ""),
-                statement.number in result["consensus"],
+                result.group_consensus.get(statement.number, ""),
+                result.bridging.get(statement.number, ""),
+                statement.number in result.consensus,
                 " ".join(reps.get(statement.number, [])),
             ]
         )

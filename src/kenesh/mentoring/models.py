@@ -5,12 +5,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kenesh.access.predicates import is_mentor, is_staff
 from kenesh.core.text import require_visible_text
-from kenesh.mentoring import rubric
+from kenesh.mentoring import rubric, selection
 from kenesh.mentoring.rubric import Criterion
 from kenesh.people.models import Country, Gender, Person, Sector, Theme
 
@@ -159,9 +159,9 @@ def criterion_label(criterion: Criterion) -> str:
 
 
 class ApplicationStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    SELECTED = "selected", _("Selected")
-    NOT_SELECTED = "not_selected", _("Not selected")
+    SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")
+    SELECTED = "selected", pgettext_lazy("application status", "Selected")
+    NOT_SELECTED = "not_selected", pgettext_lazy("application status", "Not selected")
 
 
 def application_file(instance, filename):
@@ -356,6 +356,12 @@ class CohortDecision(models.Model):
 
     def __str__(self):
         return f"{self.call} @ {self.at:%Y-%m-%d}"
+
+    @property
+    def recorded(self) -> selection.Recorded:
+        """The quotas and the optimiser's reasons, read from their JSON columns (rows of
+        the first release, whose reasons are English sentences, read too)."""
+        return selection.Recorded.from_json(self.quotas, self.reasons)
 
 
 class MentorshipQuerySet(models.QuerySet):

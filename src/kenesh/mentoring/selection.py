@@ -6,8 +6,11 @@ conflict (an irreducible set: drop any one of them and the rest can be met) inst
 failing. Each decision is explained against the unconstrained choice (the top scores).
 """
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,6 +37,24 @@ class Quota:
             bounds = (bounds + " and " if bounds else "") + f"at most {self.maximum}"
         return f"{self.attribute} = {self.value}: {bounds}"
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "Quota":
+        maximum = data.get("maximum")
+        return cls(
+            attribute=str(data["attribute"]),
+            value=str(data["value"]),
+            minimum=int(data.get("minimum") or 0),
+            maximum=None if maximum is None else int(maximum),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "attribute": self.attribute,
+            "value": self.value,
+            "minimum": self.minimum,
+            "maximum": self.maximum,
+        }
+
 
 # Why a candidate was or was not chosen.
 ON_SCORE = "score"  # among the top scores, and chosen
@@ -42,19 +63,120 @@ PASSED_OVER = "passed_over"  # among the top scores, left out for a maximum or t
 NOT_TOP = "not_top"  # neither
 
 
+# The English words of each kind: what ``str(reason)`` says, and what the first release
+# stored in ``CohortDecision.reasons`` (so that its rows can be read back into kinds).
+KIND_TEXT = {
+    ON_SCORE: "chosen on score",
+    FOR_BALANCE: "chosen for balance",
+    PASSED_OVER: "passed over for balance",
+    NOT_TOP: "not among the highest scores",
+}
+
+
 @dataclass(frozen=True)
 class Reason:
+    """Why a candidate was or was not chosen, in codes and numbers: a ``kind`` and the
+    quotas that decided it. ``text`` is only set for a row of the first release whose
+    English sentence could not be read back into a kind (``kind`` is then empty)."""
+
     kind: str
     quotas: tuple[Quota, ...] = ()  # the quotas that decided it
+    text: str = ""
 
     def __str__(self) -> str:
-        text = {
-            ON_SCORE: "chosen on score",
-            FOR_BALANCE: "chosen for balance",
-            PASSED_OVER: "passed over for balance",
-            NOT_TOP: "not among the highest scores",
-        }[self.kind]
-        return _reason(text, [q.describe() for q in self.quotas])
+        if self.kind not in KIND_TEXT:
+            return self.text
+        return _reason(KIND_TEXT[self.kind], [q.describe() for q in self.quotas])
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | str) -> "Reason":
+        """A reason as stored: ``{"kind", "quotas"}``, or the first release's English
+        sentence (``str(reason)``), read back into its kind and quotas when it says
+        exactly what such a reason would say, else kept as written in ``text``."""
+        if isinstance(data, str):
+            return _from_sentence(data)
+        kind = str(data.get("kind") or "")
+        return cls(
+            kind=kind if kind in KIND_TEXT else "",
+            quotas=tuple(Quota.from_json(q) for q in data.get("quotas") or ()),
+            text=str(data.get("text") or ""),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind, "quotas": [q.to_json() for q in self.quotas]}
+        if self.text:
+            data["text"] = self.text
+        return data
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a recorded cohort decision keeps of the optimiser's choice (its ``quotas``
+    and ``reasons`` columns): the quotas it was asked to meet, and each candidate's
+    reason under the candidate's id as text (JSON object keys are text), read-only."""
+
+    quotas: tuple[Quota, ...] = ()
+    reasons: Mapping[str, Reason] = field(default_factory=lambda: MappingProxyType({}))
+
+    @classmethod
+    def from_json(cls, quotas: Iterable[Mapping[str, Any]] | None, reasons: Any) -> "Recorded":
+        return cls(
+            quotas=read_quotas(quotas or ()),
+            reasons=MappingProxyType(read_reasons(reasons or {})),
+        )
+
+    def reason_for(self, candidate: object) -> Reason | None:
+        return self.reasons.get(str(candidate))
+
+
+def read_quotas(rows: Iterable[Mapping[str, Any]]) -> tuple[Quota, ...]:
+    return tuple(Quota.from_json(row) for row in rows)
+
+
+def quotas_to_json(quotas: Iterable[Quota]) -> list[dict[str, Any]]:
+    return [q.to_json() for q in quotas]
+
+
+def read_reasons(data: Mapping[str, Any]) -> dict[str, Reason]:
+    return {str(key): Reason.from_json(value) for key, value in data.items()}
+
+
+def reasons_to_json(reasons: Mapping[object, Reason]) -> dict[str, dict[str, Any]]:
+    """Reasons for a JSON column, keyed by the candidate ids as text."""
+    return {str(key): reason.to_json() for key, reason in reasons.items()}
+
+
+_SENTENCE = re.compile(r"(?P<text>[^(]+?)(?: \((?P<quotas>.*)\))?")
+_QUOTA = re.compile(
+    r"(?P<attribute>[^=;]+?) = (?P<value>[^;]*?): "
+    r"(?:at least (?P<minimum>\d+))?(?: and )?(?:at most (?P<maximum>\d+))?"
+)
+
+
+def _from_sentence(sentence: str) -> Reason:
+    """The first release's ``str(reason)`` read back into a kind and quotas; kept as
+    written (``text``) when it does not read back into exactly the same sentence."""
+    kept = Reason("", text=sentence)
+    match = _SENTENCE.fullmatch(sentence)
+    kinds = {text: kind for kind, text in KIND_TEXT.items()}
+    if match is None or match["text"] not in kinds:
+        return kept
+    quotas = []
+    for part in match["quotas"].split("; ") if match["quotas"] else []:
+        q = _QUOTA.fullmatch(part)
+        if q is None:
+            return kept
+        maximum = q["maximum"]
+        quotas.append(
+            Quota(
+                q["attribute"],
+                q["value"],
+                int(q["minimum"] or 0),
+                None if maximum is None else int(maximum),
+            )
+        )
+    reason = Reason(kinds[match["text"]], tuple(quotas))
+    return reason if str(reason) == sentence else kept
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kenesh.access.models import User
 from kenesh.core.audit import log_action
 from kenesh.core.text import is_visible
 from kenesh.core.uploads import store_files
-from kenesh.mentoring import queries
+from kenesh.mentoring import queries, selection
 from kenesh.mentoring.models import (
     Application,
     ApplicationContent,
@@ -148,11 +149,16 @@ def _hold_replacement(application, *, data, themes, cv, writing_sample, site) ->
     link = site.rstrip("/") + reverse(
         "mentoring:apply-confirm", kwargs={"token": replacement_token(pending)}
     )
-    body = _(
+    body = ngettext(
+        "Someone, perhaps you, sent a new application to “%(call)s” with this email "
+        "address. Your earlier application stays as it is unless you confirm the new one. "
+        "To replace it, open this link within %(hours)s hour:\n\n%(link)s\n\n"
+        "If it was not you, ignore this message: nothing will change.",
         "Someone, perhaps you, sent a new application to “%(call)s” with this email "
         "address. Your earlier application stays as it is unless you confirm the new one. "
         "To replace it, open this link within %(hours)s hours:\n\n%(link)s\n\n"
-        "If it was not you, ignore this message: nothing will change."
+        "If it was not you, ignore this message: nothing will change.",
+        REPLACEMENT_HOURS,
     ) % {"call": call.title, "hours": REPLACEMENT_HOURS, "link": link}
     log_action(application, "mentoring.application.replacement_held")
     _mail(subject, body, application.email)
@@ -201,18 +207,28 @@ def review(*, application, by, scores: dict, comment: str, conflict: bool) -> Re
 
 
 @transaction.atomic
-def decide(*, call, chosen: list[Application], quotas: list, result, override_reason: str, by):
+def decide(
+    *,
+    call,
+    chosen: list[Application],
+    quotas: list[selection.Quota],
+    result: selection.Selection | None,
+    override_reason: str,
+    by,
+):
     """Record the cohort. A cohort other than the optimiser's needs a written reason;
-    only applications with the reviews the call asks for can be chosen."""
+    only applications with the reviews the call asks for can be chosen. The quotas and
+    the optimiser's reasons are kept as codes and numbers (``selection.Recorded``), put
+    into words in the reader's language when shown."""
     proposed = set(result.chosen) if result is not None else set()
     override_reason = override_reason.strip() if is_visible(override_reason) else ""
     _check_cohort(call=call, chosen=chosen, proposed=proposed, override_reason=override_reason)
     decision = CohortDecision.objects.create(
         call=call,
-        quotas=quotas,
+        quotas=selection.quotas_to_json(quotas),
         objective=result.objective if result else 0,
         unconstrained=result.unconstrained_objective if result else 0,
-        reasons={str(k): str(v) for k, v in (result.reasons if result else {}).items()},
+        reasons=selection.reasons_to_json(result.reasons if result else {}),
         override_reason=override_reason,
         by=by,
     )
@@ -234,7 +250,7 @@ def decide(*, call, chosen: list[Application], quotas: list, result, override_re
 
 
 def _check_cohort(
-    *, call: Call, chosen: list[Application], proposed: set[int], override_reason: str
+    *, call: Call, chosen: list[Application], proposed: set[object], override_reason: str
 ) -> None:
     """Refuse (``ValidationError``) a cohort other than the ``proposed`` one without a
     reason, of the wrong size, or with applicants still awaiting their reviews."""
@@ -242,7 +258,12 @@ def _check_cohort(
         raise ValidationError({"reason": _("Say why the cohort differs from the proposed one.")})
     if len(chosen) != call.cohort_size:
         raise ValidationError(
-            {"chosen": _("Choose exactly %(n)s people.") % {"n": call.cohort_size}}
+            {
+                "chosen": ngettext(
+                    "Choose exactly %(n)s person.", "Choose exactly %(n)s people.", call.cohort_size
+                )
+                % {"n": call.cohort_size}
+            }
         )
     candidates = queries.standings(call).candidate_pks()
     waiting = [a.name for a in chosen if a.pk not in candidates or a.call_id != call.pk]

@@ -211,7 +211,29 @@ def call_detail(request, code):
             ]
             if request.user.has_perm("mentoring.manage")
             else [],
+            "decision": _recorded_decision(request.user, call, standing, conflicted),
         },
+    )
+
+
+def _recorded_decision(user, call, standing, conflicted: set[int]) -> explain.Decision | None:
+    """The call's latest cohort decision in the reader's language, for those who may
+    see cohort decisions (None for others, and before any)."""
+    if not user.has_perm("mentoring.view_cohortdecision"):
+        return None
+    decision = call.decisions.prefetch_related("chosen").first()
+    if decision is None:
+        return None
+    applications = sorted(
+        (s.application for s in (*standing.candidates, *standing.awaiting)),
+        key=lambda a: (a.name, a.pk),
+    )
+    return explain.decision(
+        decision,
+        decision.recorded,
+        applications,
+        chosen={a.pk for a in decision.chosen.all()},
+        conflicted=conflicted,
     )
 
 
@@ -296,7 +318,7 @@ def selection(request, code):
                     services.decide(
                         call=call,
                         chosen=list(cohort_form.cleaned_data["chosen"]),
-                        quotas=[q.__dict__ for q in _quotas(form)],
+                        quotas=_quotas(form),
                         result=result,
                         override_reason=cohort_form.cleaned_data["reason"],
                         by=request.user,
