@@ -117,7 +117,7 @@ def test_the_headline_hides_a_handful_of_experts(login, personas):
     assert "1 RCWG meeting held, convening fewer than 5 experts." in page
     assert 'data-testid="countries"' not in page
     staff = login("staff").get("/convenings/programme/").content.decode()
-    assert "1 RCWG meeting held, convening 3 experts from 1 countries." in staff
+    assert "1 RCWG meeting held, convening 3 experts from 1 country." in staff
 
 
 def test_the_overview_figures_match_its_own_tables(login, personas):

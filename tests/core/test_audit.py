@@ -149,7 +149,7 @@ def test_sentences_name_the_actor_and_the_details_by_their_labels(personas):
     entries = AuditEntry.objects.filter(target_code=str(convening.code)).order_by("id")
     assert [describe(e) for e in entries] == [
         "Staff created the convening.",
-        "Staff invited people as Speaker (people invited: 3).",
+        "Staff invited 3 people as Speaker.",
     ]
     with translation.override("ru"):
         assert "Staff" in describe(entries[1])
@@ -377,7 +377,7 @@ def test_back_office_changes_are_recorded_by_field_name_without_values(personas)
     deleted = AuditEntry.objects.get(action="admin.record.deleted")
     assert deleted.target_code == str(convening.code)
     assert describe(deleted) == (
-        "Staff deleted the record (convening) in the back office (records deleted together: 1)."
+        "Staff deleted the record (convening) in the back office (1 record deleted in all)."
     )
 
 
@@ -393,3 +393,29 @@ def test_the_log_page_costs_the_same_with_3_or_30_entries(personas, login):
 
     assert_same_query_count(page("Staff"), page("Administrator"))
     assert page("Administrator")().content.decode().count('data-testid="audit-entry"') == 30
+
+
+@pytest.mark.parametrize(
+    "rows, sentence",
+    [
+        (1, "Someone exported 1 row of the roster."),
+        (3, "Someone exported 3 rows of the roster."),
+        (None, "Someone exported — rows of the roster."),  # an entry without its number
+    ],
+)
+def test_a_count_in_a_stored_entry_takes_its_plural_form(db, rows, sentence):
+    data = {} if rows is None else {"rows": rows}
+    entry = AuditEntry(action="people.roster.exported", target_type="people.person", data=data)
+    assert describe(entry).replace("The platform", "Someone") == sentence
+
+
+def test_a_second_count_is_a_phrase_with_its_own_plural(db):
+    entry = AuditEntry(
+        action="deliberation.polis.imported",
+        target_type="deliberation.conversation",
+        data={"statements": 2, "votes": 1},
+    )
+    assert describe(entry) == (
+        "The platform imported a Polis conversation with 2 statements and 1 vote."
+    )
+    assert "…" in audit_display.action_label("deliberation.polis.imported")

@@ -214,7 +214,7 @@ def test_an_applicant_scored_by_one_reviewer_waits_for_the_second(
     selection = client.get(f"/mentoring/calls/{call.code}/selection/", quotas)
     assert people[0].pk not in selection.context["result"].chosen
     text = selection.content.decode()
-    assert "1 application awaits reviews (each needs 2)" in text
+    assert "1 application awaits reviews (each needs 2 reviews)" in text
     assert f'value="{people[0].code}"' not in text  # not offered
     forced = client.post(
         f"/mentoring/calls/{call.code}/selection/",

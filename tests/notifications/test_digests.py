@@ -195,9 +195,9 @@ def test_staff_digest_holds_their_review_answers_and_failed_mail(story, run):
     assert "Papers waiting for your review" in text
     assert f"“{PAPER_IN_REVIEW}” waits for your peer review." in text
     assert "For the programme team" in text
-    assert f"1 new answer to the invitations to “{OPEN_TITLE}” (accepted: 1, declined: 0)" in text
+    assert f"1 new answer to the invitations to “{OPEN_TITLE}” (1 accepted, 0 declined)" in text
     assert "2 new answers to the invitations to a closed meeting beginning on" in text
-    assert "(accepted: 1, declined: 1)" in text
+    assert "(1 accepted, 1 declined)" in text
     assert "1 message could not be delivered; see the outbox." in text
     assert "/notifications/outbox/?status=failed" in text
     # Links are absolute.

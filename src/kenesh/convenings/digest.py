@@ -29,18 +29,22 @@ BEGINS = _("“%(title)s” begins on %(date)s.")
 BEGINS_CLOSED = _("A closed meeting you take part in begins on %(date)s; see the platform.")
 ANSWERS = ngettext_lazy(
     "%(count)s new answer to the invitations to “%(title)s” "
-    "(accepted: %(accepted)s, declined: %(declined)s).",
+    "(%(accepted_phrase)s, %(declined_phrase)s).",
     "%(count)s new answers to the invitations to “%(title)s” "
-    "(accepted: %(accepted)s, declined: %(declined)s).",
+    "(%(accepted_phrase)s, %(declined_phrase)s).",
     "count",
 )
 ANSWERS_CLOSED = ngettext_lazy(
     "%(count)s new answer to the invitations to a closed meeting beginning on %(date)s "
-    "(accepted: %(accepted)s, declined: %(declined)s).",
+    "(%(accepted_phrase)s, %(declined_phrase)s).",
     "%(count)s new answers to the invitations to a closed meeting beginning on %(date)s "
-    "(accepted: %(accepted)s, declined: %(declined)s).",
+    "(%(accepted_phrase)s, %(declined_phrase)s).",
     "count",
 )
+ACCEPTED = ngettext_lazy("%(count)s accepted", "%(count)s accepted", "count")
+DECLINED = ngettext_lazy("%(count)s declined", "%(count)s declined", "count")
+# A number said with its own plural forms, in the recipient's language when rendered.
+counted = lazy(lambda phrase, count: str(phrase % {"count": count}), str)
 FAILED = ngettext_lazy(
     "%(count)s message could not be delivered; see the outbox.",
     "%(count)s messages could not be delivered; see the outbox.",
@@ -120,8 +124,8 @@ def _answer_lines(staff, since, until) -> dict[int, list[Line]]:
             code, title, starts_on, confidentiality = about[pk]
             params = {
                 "count": count.total(),
-                "accepted": count[Invitation.ACCEPTED],
-                "declined": count[Invitation.DECLINED],
+                "accepted_phrase": counted(ACCEPTED, count[Invitation.ACCEPTED]),
+                "declined_phrase": counted(DECLINED, count[Invitation.DECLINED]),
             }
             url = reverse("convenings:participants", kwargs={"code": code})
             if confidentiality == Confidentiality.CLOSED:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kenesh.convenings.models import Convening, Participation
 from kenesh.convenings.poll_models import Answer, DatePoll, Slot, SlotAnswer
@@ -97,7 +98,12 @@ def propose_slots(*, convening: Convening, slots, by) -> DatePoll:
         existing.add((starts_at, ends_at))
     if len(existing) > MOST_SLOTS:
         raise ValidationError(
-            _("A poll holds at most %(most)s proposed times.") % {"most": MOST_SLOTS}
+            ngettext(
+                "A poll holds at most %(most)s proposed time.",
+                "A poll holds at most %(most)s proposed times.",
+                MOST_SLOTS,
+            )
+            % {"most": MOST_SLOTS}
         )
     made = Slot.objects.bulk_create([Slot(poll=poll, starts_at=s, ends_at=e) for s, e in slots])
     log_action(

@@ -3,6 +3,7 @@ past scenario to start from."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kenesh.convenings.forms import CodeChoiceField
 from kenesh.convenings.models import Convening, Scenario
@@ -64,7 +65,9 @@ class TeamForm(RowForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Whom the team plays and what it wants; shown to its members."),
     )
-    order = forms.IntegerField(label=_("Position"), min_value=0, max_value=LARGEST_ORDER)
+    order = forms.IntegerField(
+        label=pgettext_lazy("order in a list", "Position"), min_value=0, max_value=LARGEST_ORDER
+    )
 
 
 class InjectForm(RowForm):

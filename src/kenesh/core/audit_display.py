@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kenesh.core.audit import MASK
@@ -25,14 +25,28 @@ class Sentence:
     # data key -> "app_label.model.field" whose choices give the value's label, or a dict
     # of labels by value
     choices: dict[str, str | dict] = field(default_factory=dict)
+    # the data key whose number chooses the plural form of ``template`` (then an
+    # ``ngettext_lazy`` whose number is that key)
+    count: str | None = None
+    # placeholder -> (data key, ``ngettext_lazy`` phrase with ``%(count)s``): a second
+    # number in the sentence, said with its own plural forms
+    phrases: dict[str, tuple[str, Promise]] = field(default_factory=dict)
 
 
 _sentences: dict[str, Sentence] = {}
 
 
-def register(action: str, template, *, choices: dict[str, str] | None = None) -> None:
-    """Describe ``action`` by ``template`` (a gettext_lazy string with named placeholders)."""
-    _sentences[action] = Sentence(template, dict(choices or {}))
+def register(
+    action: str,
+    template,
+    *,
+    choices: dict[str, str] | None = None,
+    count: str | None = None,
+    phrases: dict[str, tuple[str, Promise]] | None = None,
+) -> None:
+    """Describe ``action`` by ``template`` (a gettext_lazy string with named placeholders,
+    or an ngettext_lazy one whose plural form follows the number in data key ``count``)."""
+    _sentences[action] = Sentence(template, dict(choices or {}), count, dict(phrases or {}))
 
 
 def known_actions() -> list[str]:
@@ -44,13 +58,30 @@ class _Blank(dict):
         return "…"
 
 
+class _BlankNumber(int):
+    """A number that chooses a plural form but reads as a blank."""
+
+    def __str__(self):
+        return "…"
+
+
+class _MissingNumber(int):
+    """A number a stored entry lacks: it chooses a plural form and reads as a dash."""
+
+    def __str__(self):
+        return "—"
+
+
 def action_label(action: str) -> str:
     """The action's sentence with its details left blank, to name a kind of action."""
     sentence = _sentences.get(action)
     if sentence is None:
         return action
+    blank = _Blank(actor="…")
+    if sentence.count:
+        blank[sentence.count] = _BlankNumber(5)
     try:
-        return str(sentence.template) % _Blank(actor="…")
+        return sentence.template % blank
     except (TypeError, ValueError):
         return action
 
@@ -169,8 +200,14 @@ def _params(entry, sentence: Sentence | None) -> _Params:
             params[f"{key}_count"] = len(value)
         elif key in choices:
             params[key] = _choice_label(choices[key], value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            params[key] = value  # a count keeps its number for plural forms
         else:
             params[key] = _text(value)
+    if sentence:
+        for name, (key, phrase) in sentence.phrases.items():
+            number = params.get(key)
+            params[name] = phrase % {"count": number} if isinstance(number, int) else "—"
     return params
 
 
@@ -181,8 +218,10 @@ def describe(entry) -> str:
     if sentence is None:
         params["action"] = entry.action
         return gettext("%(actor)s recorded “%(action)s” on a %(record)s.") % params
+    if sentence.count and not isinstance(params.get(sentence.count), int):
+        params[sentence.count] = _MissingNumber()  # a stored entry without its number
     try:
-        return str(sentence.template) % params
+        return sentence.template % params
     except (TypeError, ValueError):  # a translation with a broken placeholder
         return gettext("%(actor)s recorded “%(action)s” on a %(record)s.") % _Params(
             params, action=entry.action
@@ -196,11 +235,15 @@ USER_ROLE = {"role": "access.user.role", "from": "access.user.role", "to": "acce
 SENTENCES = {
     # core: retention (kenesh purge)
     "core.retention.purged": (
-        _(
+        ngettext_lazy(
             "%(actor)s applied the retention rule %(rule)s to records from before "
-            "%(before)s (removed or cleared: %(count)s)."
+            "%(before)s: %(count)s record was removed or cleared.",
+            "%(actor)s applied the retention rule %(rule)s to records from before "
+            "%(before)s: %(count)s records were removed or cleared.",
+            "count",
         ),
         {},
+        {"count": "count"},
     ),
     # access
     "access.user.created": (_("%(actor)s created a sign-in with the role %(role)s."), USER_ROLE),
@@ -225,7 +268,11 @@ SENTENCES = {
         {},
     ),
     "access.sessions.ended": (
-        _("%(actor)s ended signed-in sessions of the user (sessions: %(count)s; %(reason)s)."),
+        ngettext_lazy(
+            "%(actor)s ended %(count)s signed-in session of the user (%(reason)s).",
+            "%(actor)s ended %(count)s signed-in sessions of the user (%(reason)s).",
+            "count",
+        ),
         {
             "reason": {
                 "role_changed": _("the role changed"),
@@ -236,6 +283,7 @@ SENTENCES = {
                 "ended_by_staff": _("ended by staff"),
             }
         },
+        {"count": "count"},
     ),
     "demo.login.created": (_("The demo created a sign-in with the role %(role)s."), USER_ROLE),
     # the back office (core.admin_audit)
@@ -248,11 +296,15 @@ SENTENCES = {
         {},
     ),
     "admin.record.deleted": (
-        _(
+        ngettext_lazy(
             "%(actor)s deleted the record (%(record)s) in the back office "
-            "(records deleted together: %(count)s)."
+            "(%(count)s record deleted in all).",
+            "%(actor)s deleted the record (%(record)s) in the back office "
+            "(%(count)s records deleted in all).",
+            "count",
         ),
         {},
+        {"count": "count"},
     ),
     # people
     "people.person.created": (_("%(actor)s added the person to the roster."), {}),
@@ -264,7 +316,15 @@ SENTENCES = {
         _("%(actor)s changed their own profile: %(fields)s; consents: %(consents)s."),
         {},
     ),
-    "people.roster.exported": (_("%(actor)s exported the roster (rows: %(rows)s)."), {}),
+    "people.roster.exported": (
+        ngettext_lazy(
+            "%(actor)s exported %(rows)s row of the roster.",
+            "%(actor)s exported %(rows)s rows of the roster.",
+            "rows",
+        ),
+        {},
+        {"count": "rows"},
+    ),
     "people.person.exported": (_("%(actor)s exported everything held on the person."), {}),
     "people.person.erased": (
         _(
@@ -282,11 +342,27 @@ SENTENCES = {
         {},
     ),
     "people.person.merged": (
-        _(
-            "%(actor)s merged the record with %(other)s's (records moved: %(moved)s; "
-            "set aside as held by both: %(set_aside)s; values taken over: %(fields)s)."
+        ngettext_lazy(
+            "%(actor)s merged the record with %(other)s's: %(moved)s record moved, "
+            "%(set_aside_phrase)s; values taken over: %(fields)s.",
+            "%(actor)s merged the record with %(other)s's: %(moved)s records moved, "
+            "%(set_aside_phrase)s; values taken over: %(fields)s.",
+            "moved",
         ),
         {},
+        {
+            "count": "moved",
+            "phrases": {
+                "set_aside_phrase": (
+                    "set_aside",
+                    ngettext_lazy(
+                        "%(count)s record set aside as held by both",
+                        "%(count)s records set aside as held by both",
+                        "count",
+                    ),
+                )
+            },
+        },
     ),
     "people.person.merge_undone": (
         _("%(actor)s undid the merge with %(other)s's record: both records are as before."),
@@ -315,16 +391,26 @@ SENTENCES = {
     "convenings.session.created": (_("%(actor)s added the session to the agenda."), {}),
     "convenings.session.updated": (_("%(actor)s changed the session."), {}),
     "convenings.people.invited": (
-        _("%(actor)s invited people as %(role)s (people invited: %(people_count)s)."),
+        ngettext_lazy(
+            "%(actor)s invited %(people_count)s person as %(role)s.",
+            "%(actor)s invited %(people_count)s people as %(role)s.",
+            "people_count",
+        ),
         {"role": "convenings.participation.role"},
+        {"count": "people_count"},
     ),
     "convenings.invitation.answered": (
         _("%(actor)s answered an invitation: %(answer)s."),
         {"answer": "convenings.participation.invitation"},
     ),
     "convenings.attendance.recorded": (
-        _("%(actor)s recorded attendance (participations changed: %(changed_count)s)."),
+        ngettext_lazy(
+            "%(actor)s recorded attendance: %(changed_count)s participation changed.",
+            "%(actor)s recorded attendance: %(changed_count)s participations changed.",
+            "changed_count",
+        ),
         {},
+        {"count": "changed_count"},
     ),
     "convenings.session.role_assigned": (
         _("%(actor)s gave a participant the role of %(role)s in the session."),
@@ -381,7 +467,15 @@ SENTENCES = {
         {},
     ),
     "convenings.date_poll.slot_withdrawn": (_("%(actor)s withdrew a proposed time."), {}),
-    "convenings.date_poll.sent": (_("%(actor)s sent the date poll (%(queued)s mails)."), {}),
+    "convenings.date_poll.sent": (
+        ngettext_lazy(
+            "%(actor)s sent the date poll (%(queued)s mail).",
+            "%(actor)s sent the date poll (%(queued)s mails).",
+            "queued",
+        ),
+        {},
+        {"count": "queued"},
+    ),
     "convenings.date_poll.answered": (_("%(actor)s answered the date poll."), {}),
     "convenings.date_poll.slot_chosen": (
         _("%(actor)s chose a time; the convening's dates moved from %(from)s to %(to)s."),
@@ -395,11 +489,23 @@ SENTENCES = {
     # deliberation
     "deliberation.conversation.created": (_("%(actor)s opened the conversation."), {}),
     "deliberation.polis.imported": (
-        _(
-            "%(actor)s imported a Polis conversation "
-            "(statements: %(statements)s, votes: %(votes)s)."
+        ngettext_lazy(
+            "%(actor)s imported a Polis conversation with %(statements)s statement "
+            "and %(votes_phrase)s.",
+            "%(actor)s imported a Polis conversation with %(statements)s statements "
+            "and %(votes_phrase)s.",
+            "statements",
         ),
         {},
+        {
+            "count": "statements",
+            "phrases": {
+                "votes_phrase": (
+                    "votes",
+                    ngettext_lazy("%(count)s vote", "%(count)s votes", "count"),
+                )
+            },
+        },
     ),
     "deliberation.statement.submitted": (_("A participant submitted the statement."), {}),
     "deliberation.statement.seeded": (_("%(actor)s added the statement as a seed."), {}),
@@ -412,8 +518,13 @@ SENTENCES = {
         {},
     ),
     "deliberation.links.created": (
-        _("%(actor)s created invitation links (links: %(count)s)."),
+        ngettext_lazy(
+            "%(actor)s created %(count)s invitation link.",
+            "%(actor)s created %(count)s invitation links.",
+            "count",
+        ),
         {},
+        {"count": "count"},
     ),
     "deliberation.analysis.requested": (
         _("%(actor)s asked for the opinion map to be drawn again (%(reason)s)."),
@@ -460,15 +571,24 @@ SENTENCES = {
         {"file": "mentoring.application"},
     ),
     "mentoring.cohort.decided": (
-        _(
-            "%(actor)s decided the cohort "
-            "(chosen: %(chosen_count)s, quotas overridden: %(override)s)."
+        ngettext_lazy(
+            "%(actor)s decided the cohort: %(chosen_count)s person chosen, "
+            "quotas overridden: %(override)s.",
+            "%(actor)s decided the cohort: %(chosen_count)s people chosen, "
+            "quotas overridden: %(override)s.",
+            "chosen_count",
         ),
         {},
+        {"count": "chosen_count"},
     ),
     "mentoring.pairs.made": (
-        _("%(actor)s paired mentors and young experts (pairs: %(pairs)s)."),
+        ngettext_lazy(
+            "%(actor)s made %(pairs)s pair of a mentor and a young expert.",
+            "%(actor)s made %(pairs)s pairs of mentors and young experts.",
+            "pairs",
+        ),
         {},
+        {"count": "pairs"},
     ),
     "mentoring.session.logged": (_("%(actor)s logged a mentoring session."), {}),
     "mentoring.assessment.recorded": (
@@ -622,8 +742,13 @@ SENTENCES = {
         {},
     ),
     "monitoring.report.submitted": (
-        _("%(actor)s submitted the report, freezing %(indicators)s indicator values."),
+        ngettext_lazy(
+            "%(actor)s submitted the report, freezing %(indicators)s indicator value.",
+            "%(actor)s submitted the report, freezing %(indicators)s indicator values.",
+            "indicators",
+        ),
         {},
+        {"count": "indicators"},
     ),
     "monitoring.report.render_requested": (
         _("%(actor)s asked for the report as a file (format: %(format)s)."),
@@ -639,5 +764,5 @@ SENTENCES = {
     ),
 }
 
-for _action, (_template, _choices) in SENTENCES.items():
-    register(_action, _template, choices=_choices)
+for _action, (_template, _choices, *_counts) in SENTENCES.items():
+    register(_action, _template, choices=_choices, **(_counts[0] if _counts else {}))

@@ -7,6 +7,7 @@ participants hold no link to a person and so are not found.
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kenesh.core.personal_data import Section
 from kenesh.deliberation.models import Participant, Statement, Vote
@@ -32,7 +33,7 @@ def export(person) -> list[Section]:
                 ("conversation", _("Conversation")),
                 ("text", _("Statement")),
                 ("status", _("Status")),
-                ("submitted", _("Submitted")),
+                ("submitted", pgettext_lazy("submission date", "Submitted")),
             ),
             [
                 {
@@ -50,7 +51,7 @@ def export(person) -> list[Section]:
             (
                 ("conversation", _("Conversation")),
                 ("statement", _("Statement")),
-                ("vote", _("Vote")),
+                ("vote", pgettext_lazy("vote value", "Vote")),
                 ("updated", _("Updated")),
             ),
             [

@@ -130,7 +130,9 @@ def _statements(
     for line, row in enumerate(comment_rows, start=2):
         number = _int(row["comment-id"], "comments.csv", line, low=0, high=MAX_ID)
         if number in seen_numbers:
-            raise ValidationError(_("comments.csv repeats comment %(n)s.") % {"n": number})
+            raise ValidationError(
+                _("comments.csv repeats comment %(comment)s.") % {"comment": number}
+            )
         seen_numbers.add(number)
         # The platform's own exports guard formula-like text with an apostrophe.
         text = restore(" ".join((row["comment-body"] or "").split()))[:500]
@@ -165,8 +167,8 @@ def _votes(
             )
         if number not in statements:
             raise ValidationError(
-                _("votes.csv, line %(line)s: comment %(n)s is not in comments.csv.")
-                % {"line": line, "n": number}
+                _("votes.csv, line %(line)s: comment %(comment)s is not in comments.csv.")
+                % {"line": line, "comment": number}
             )
         timestamp = _int(row["timestamp"], "votes.csv", line, low=0, high=MAX_TIMESTAMP)
         parsed.append((timestamp, voter, number, value))

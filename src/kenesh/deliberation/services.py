@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.db.models.functions import TruncDay
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kenesh.core.audit import log_action
 from kenesh.core.text import require_visible_text
@@ -83,8 +84,18 @@ def _check_text(conversation: Conversation, text: str) -> tuple[str, str]:
     if len(text) > MAX_STATEMENT:
         raise ValidationError(
             {
-                "text": _("A statement can have at most %(max)s characters (this one has %(n)s).")
-                % {"max": MAX_STATEMENT, "n": len(text)}
+                "text": ngettext(
+                    "A statement can have at most %(max)s character (%(length_phrase)s).",
+                    "A statement can have at most %(max)s characters (%(length_phrase)s).",
+                    MAX_STATEMENT,
+                )
+                % {
+                    "max": MAX_STATEMENT,
+                    "length_phrase": ngettext(
+                        "this one has %(count)s", "this one has %(count)s", len(text)
+                    )
+                    % {"count": len(text)},
+                }
             }
         )
     normalized = fold(text)[:MAX_STATEMENT]
@@ -221,7 +232,7 @@ def create_invitation_links(*, conversation: Conversation, count: int, by) -> li
     participants = [
         Participant(
             conversation=conversation,
-            label=_("Link %(n)s") % {"n": start + i + 1},
+            label=_("Link %(number)s") % {"number": start + i + 1},
             created_at=today,
         )
         for i in range(count)

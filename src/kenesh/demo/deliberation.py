@@ -222,9 +222,9 @@ def _water_conversation(
     rcwg = Convening.objects.filter(kind=Kind.RCWG, title__startswith="RCWG meeting 3").first()
     water = _conversation(
         title="Как странам Ферганской долины сотрудничать в сфере воды и энергетики? "
-        "(вымышленная демо-беседа)",
-        description="Fictional demo conversation of the RCWG. Vote on each statement; add "
-        "your own for moderation.",
+        "(вымышленное демо-обсуждение)",
+        description="Вымышленное демо-обсуждение RCWG. Оцените каждое утверждение; свои "
+        "утверждения можно предложить на модерацию.",
         language="ru",
         convening=rcwg,
         anonymity=Anonymity.NAMED,
@@ -257,9 +257,9 @@ def _border_conversation(rng: random.Random) -> Conversation:
     seven Tajik participants by link, voting as two groups."""
     track_two = Convening.objects.filter(kind=Kind.TRACK_II).order_by("starts_on").last()
     border = _conversation(
-        title="Что сделает жизнь приграничных сообществ безопаснее? (вымышленная демо-беседа)",
-        description="Fictional demo conversation of the Track II dialogue. Pseudonymous: "
-        "no name is stored with the votes.",
+        title="Что сделает жизнь приграничных сообществ безопаснее? (вымышленное демо-обсуждение)",
+        description="Вымышленное демо-обсуждение диалога второго трека. Под псевдонимами: "
+        "имена с голосами не хранятся.",
         language="ru",
         convening=track_two,
         anonymity=Anonymity.PSEUDONYMOUS,
@@ -287,7 +287,7 @@ def draft_from_common_ground(by) -> None:
     """Show the path from a conversation to a recommendation: the water conversation's
     first common-ground statement, as computed above, becomes a completed draft."""
     for analysis in Analysis.objects.filter(state=Analysis.State.DONE).order_by("id")[:1]:
-        consensus = analysis.result.get("consensus") or []
+        consensus = analysis.map_result.consensus
         if not consensus:
             return
         statement = analysis.conversation.statements.get(number=consensus[0])

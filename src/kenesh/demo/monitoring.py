@@ -493,7 +493,7 @@ def final_narrative(by_ref: dict) -> dict[str, str]:
             "{outside} outside).\n"
             "- **{taken_up} recommendations** were taken up by decision-makers.{uptake}\n"
             "- The Kyrgyz-Tajik Track II dialogue met {track_ii} times.\n\n"
-            "> «С первой встречи РКРГ я почувствовал явный прогресс.» (a young expert, "
+            "> «С первой встречи RCWG я почувствовал явный прогресс.» (a young expert, "
             "fictional)"
         ).format(**figures),
         "challenges": (

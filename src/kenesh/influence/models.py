@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kenesh.access.predicates import is_member, is_observer, is_staff
 from kenesh.convenings.models import Convening, Kind
@@ -35,10 +36,20 @@ class Timeframe(models.TextChoices):
 class Progress(models.TextChoices):
     """A recommendation's status, derived from evidence and never typed in."""
 
-    PROPOSED = "proposed", _("Proposed")
-    PROMOTED = "promoted", _("Promoted")
-    TAKEN_UP = "taken_up", _("Taken up")
-    IMPLEMENTED = "implemented", _("Implemented")
+    PROPOSED = "proposed", pgettext_lazy("recommendation status", "Proposed")
+    PROMOTED = "promoted", pgettext_lazy("recommendation status", "Promoted")
+    TAKEN_UP = "taken_up", pgettext_lazy("recommendation status", "Taken up")
+    IMPLEMENTED = "implemented", pgettext_lazy("recommendation status", "Implemented")
+
+
+# The same steps as captions over a count (the influence funnel and its tables):
+# "Proposed: 30" is not one recommendation's status.
+FUNNEL_CAPTIONS = {
+    Progress.PROPOSED: pgettext_lazy("influence funnel", "Proposed"),
+    Progress.PROMOTED: pgettext_lazy("influence funnel", "Promoted"),
+    Progress.TAKEN_UP: pgettext_lazy("influence funnel", "Taken up"),
+    Progress.IMPLEMENTED: pgettext_lazy("influence funnel", "Implemented"),
+}
 
 
 class RecommendationQuerySet(models.QuerySet):

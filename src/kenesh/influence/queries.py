@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kenesh.convenings.models import Convening, Kind
-from kenesh.influence.models import Outcome, Progress, Recommendation
+from kenesh.influence.models import FUNNEL_CAPTIONS, Outcome, Progress, Recommendation
 from kenesh.papers.models import PolicyPaper, Status, Visibility
 from kenesh.papers.printing import PrintedRecommendation
 from kenesh.people.models import Country
@@ -45,7 +45,8 @@ def funnel(user) -> dict:
     return {
         "papers": papers,
         "recommendations": len(rows),
-        "reached": [(Progress(s).label, reached[s]) for s in STEPS],
+        "reached": [(FUNNEL_CAPTIONS[s], reached[s]) for s in STEPS],
+        "captions": [FUNNEL_CAPTIONS[s] for s in STEPS],
         "by_theme": sorted(
             ((t, [c[s] for s in STEPS]) for t, c in by_theme.items()), key=lambda row: -row[1][0]
         ),
@@ -54,7 +55,7 @@ def funnel(user) -> dict:
             key=lambda row: -row[1][0],
         ),
         "chart": {
-            "labels": [_("Papers"), *[str(Progress(s).label) for s in STEPS]],
+            "labels": [_("Papers"), *[str(FUNNEL_CAPTIONS[s]) for s in STEPS]],
             "data": [papers, *[reached[s] for s in STEPS]],
         },
     }

@@ -11,6 +11,7 @@ stay, linked to the pseudonymised person.
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kenesh.core.personal_data import Section
 from kenesh.mentoring.models import (
@@ -56,7 +57,7 @@ def export(person) -> list[Section]:
                 ("cv", _("CV")),
                 ("writing_sample", _("Writing sample")),
                 ("status", _("Status")),
-                ("submitted", _("Submitted")),
+                ("submitted", pgettext_lazy("submission date", "Submitted")),
             ),
             [
                 {
@@ -80,7 +81,11 @@ def export(person) -> list[Section]:
         Section(
             "mentorships",
             _("Mentorships"),
-            (("mentor", _("Mentor")), ("mentee", _("Young expert")), ("started", _("Started"))),
+            (
+                ("mentor", _("Mentor")),
+                ("mentee", _("Young expert")),
+                ("started", pgettext_lazy("mentorship start date", "Started")),
+            ),
             [
                 {"mentor": m.mentor.name, "mentee": m.mentee.name, "started": m.started_on}
                 for m in mentorships

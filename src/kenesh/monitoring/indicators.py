@@ -29,7 +29,7 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from kenesh.convenings.models import (
     AudienceScope,
@@ -240,7 +240,7 @@ def _meetings(w: Window, kind: str) -> Measure:
 @register(
     "experts-convened",
     name=gettext_lazy("Experts convened"),
-    unit=gettext_lazy("people"),
+    unit=pgettext_lazy("indicator unit", "people"),
     method=gettext_lazy(
         "Distinct people who took part (came, or accepted where attendance is not "
         "recorded) as participant, speaker, facilitator, moderator, rapporteur or mentor "
@@ -315,7 +315,7 @@ def _young_in_role(w: Window, role: str) -> Measure:
 @register(
     "young-experts-spoke",
     name=gettext_lazy("Young experts who spoke"),
-    unit=gettext_lazy("people"),
+    unit=pgettext_lazy("indicator unit", "people"),
     method=gettext_lazy(
         "Distinct emergent experts who took part as speakers (their place's role or a "
         "session role) in a convening starting in the period."
@@ -329,7 +329,7 @@ def young_experts_spoke(w: Window) -> Measure:
 @register(
     "young-experts-facilitated",
     name=gettext_lazy("Young experts who facilitated"),
-    unit=gettext_lazy("people"),
+    unit=pgettext_lazy("indicator unit", "people"),
     method=gettext_lazy(
         "Distinct emergent experts who took part as facilitators (their place's role or a "
         "session role) in a convening starting in the period; moderators are not counted."
@@ -352,7 +352,7 @@ APPLICATION_DIMENSIONS = [
 @register(
     "emergent-experts-selected",
     name=gettext_lazy("Emergent experts selected"),
-    unit=gettext_lazy("people"),
+    unit=pgettext_lazy("indicator unit", "people"),
     method=gettext_lazy(
         "Applicants chosen in the cohort decision taken in the period for each call; "
         "where a call was decided again, only its latest decision up to the period's "
@@ -376,7 +376,7 @@ def emergent_experts_selected(w: Window) -> Measure:
 @register(
     "emergent-experts-mentored",
     name=gettext_lazy("Emergent experts mentored"),
-    unit=gettext_lazy("people"),
+    unit=pgettext_lazy("indicator unit", "people"),
     method=gettext_lazy(
         "Distinct young experts with a mentorship that started in the period, or started "
         "before it and had a mentoring session in it."
@@ -522,7 +522,7 @@ def _recommendations(queryset, extra=()) -> Measure:
 @register(
     "recommendations-presented",
     name=gettext_lazy("Recommendations presented"),
-    unit=gettext_lazy("recommendations"),
+    unit=pgettext_lazy("indicator unit", "recommendations"),
     method=gettext_lazy(
         "Distinct recommendations presented at a briefing whose day falls in the period; "
         "one presented at several briefings counts once."
@@ -556,7 +556,7 @@ def recommendations_presented(w: Window) -> Measure:
 @register(
     "recommendations-taken-up",
     name=gettext_lazy("Recommendations taken up"),
-    unit=gettext_lazy("recommendations"),
+    unit=pgettext_lazy("indicator unit", "recommendations"),
     method=gettext_lazy(
         "Recommendations that, on the period's last day, an outcome that had happened by "
         "then took up (including those implemented): the status the influence records "
@@ -575,7 +575,7 @@ def recommendations_taken_up(w: Window) -> Measure:
 @register(
     "recommendations-implemented",
     name=gettext_lazy("Recommendations implemented"),
-    unit=gettext_lazy("recommendations"),
+    unit=pgettext_lazy("indicator unit", "recommendations"),
     method=gettext_lazy(
         "Recommendations that, on the period's last day, an outcome that had happened by "
         "then records as implemented."
@@ -591,7 +591,7 @@ def recommendations_implemented(w: Window) -> Measure:
 @register(
     "outcomes-substantiated",
     name=gettext_lazy("Outcomes substantiated or verified"),
-    unit=gettext_lazy("outcomes"),
+    unit=pgettext_lazy("indicator unit", "outcomes"),
     method=gettext_lazy(
         "Outcomes whose change happened in the period and that are marked substantiated "
         "or verified today (the records keep no date of substantiation)."
@@ -608,7 +608,7 @@ def outcomes_substantiated(w: Window) -> Measure:
 @register(
     "outcomes-verified",
     name=gettext_lazy("Outcomes verified"),
-    unit=gettext_lazy("outcomes"),
+    unit=pgettext_lazy("indicator unit", "outcomes"),
     method=gettext_lazy(
         "Outcomes whose change happened in the period and that are marked verified today."
     ),

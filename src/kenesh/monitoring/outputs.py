@@ -103,7 +103,7 @@ def _section_headings() -> dict[str, str]:
 
 def _audience_label(audience: Audience, phase: Phase) -> str:
     if audience is Audience.STAFF:
-        return _("Programme staff")
+        return pgettext("report audience", "Programme staff")
     if audience is Audience.DONOR:
         return _("The donor: %(donor)s") % {"donor": phase.donor}
     return _("The public")

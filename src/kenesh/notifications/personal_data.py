@@ -7,6 +7,7 @@ counts stay right)."""
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kenesh.core.personal_data import Section
 from kenesh.notifications.models import Delivery, Message, Notice
@@ -28,7 +29,7 @@ def export(person) -> list[Section]:
             (
                 ("created_at", _("Made")),
                 ("kind", _("Kind")),
-                ("to", _("To")),
+                ("to", pgettext_lazy("message recipient", "To")),
                 ("subject", _("Subject")),
                 ("status", _("Status")),
                 ("sent_at", _("Sent")),

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kenesh.access.predicates import is_member, is_observer, is_staff
 from kenesh.convenings.models import Convening
@@ -14,7 +15,7 @@ from kenesh.people.models import LanguageCode, Person, Theme
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("paper status", "Submitted")
     IN_REVIEW = "in_review", _("In review")
     REVISIONS = "revisions", _("Revisions requested")
     APPROVED = "approved", _("Approved")

@@ -6,6 +6,7 @@ published paper keeps its authors and the count of authorships stays correct.
 """
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kenesh.core.personal_data import Section
 from kenesh.papers.models import Authorship, PaperReview, PaperVersion
@@ -59,7 +60,7 @@ def export(person) -> list[Section]:
                     ("kind", _("Kind")),
                     ("verdict", _("Recommendation")),
                     ("comments", _("Comments")),
-                    ("submitted", _("Submitted")),
+                    ("submitted", pgettext_lazy("submission date", "Submitted")),
                 ),
                 [
                     {

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kenesh.access.predicates import is_member, is_staff
@@ -112,7 +112,7 @@ class Theme(models.Model):
 
 class Organization(models.Model):
     code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("name as written"), max_length=200)
+    name = models.CharField(pgettext_lazy("organisation", "name as written"), max_length=200)
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
@@ -299,7 +299,10 @@ class MergeRecord(models.Model):
         Person, verbose_name=_("kept"), on_delete=models.PROTECT, related_name="merges_kept"
     )
     merged = models.ForeignKey(
-        Person, verbose_name=_("merged"), on_delete=models.PROTECT, related_name="merges_into"
+        Person,
+        verbose_name=pgettext_lazy("the record merged away", "merged"),
+        on_delete=models.PROTECT,
+        related_name="merges_into",
     )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -61,6 +61,12 @@ class Cell:
     def suppressed(self) -> bool:
         return self.hidden is not None
 
+    @property
+    def plural_count(self) -> int:
+        """The number choosing the plural form of a word after the cell as shown: a hidden
+        cell ("<5", "5+") reads like many, as 0 does in English and Russian."""
+        return 0 if self.suppressed else self.count
+
     def __str__(self):
         if self.hidden == disclosure.PRIMARY:
             return f"<{SMALL_CELL}"

@@ -11,7 +11,7 @@ from kenesh.people.models import Organization, Theme
 class OrganisationForm(UserModelForm):
     # A bare address ("example.org") is taken as https, as Django 6 will.
     website = forms.URLField(
-        label=_("website"), max_length=200, required=False, assume_scheme="https"
+        label=_("Website"), max_length=200, required=False, assume_scheme="https"
     )
 
     class Meta:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kenesh.access.predicates import is_observer, is_staff
 from kenesh.monitoring.models.base import (
@@ -29,7 +30,7 @@ class PeriodKind(models.TextChoices):
     INTERIM = "interim", _("Interim")
     FINAL = "final", _("Final")
     ANNUAL = "annual", _("Annual")
-    OTHER = "other", _("Other")
+    OTHER = "other", pgettext_lazy("reporting period kind", "Other")
 
 
 class Period(models.Model):
