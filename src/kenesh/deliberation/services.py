@@ -232,7 +232,8 @@ def create_invitation_links(*, conversation: Conversation, count: int, by) -> li
     participants = [
         Participant(
             conversation=conversation,
-            label=_("Link %(number)s") % {"number": start + i + 1},
+            # The number alone: the words are shown in the reader's language.
+            label=str(start + i + 1),
             created_at=today,
         )
         for i in range(count)

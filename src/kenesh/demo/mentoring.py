@@ -11,12 +11,11 @@ from django.utils import timezone
 
 from kenesh.access.models import User
 from kenesh.demo import names
-from kenesh.mentoring import services
+from kenesh.mentoring import queries, selection, services
 from kenesh.mentoring.models import (
     DEFAULT_CRITERIA,
     SKILLS,
     Application,
-    ApplicationStatus,
     Assessment,
     Call,
     CohortDecision,
@@ -51,6 +50,15 @@ QUOTES = [
     ),
 ]
 
+# The default criteria, labelled in Russian as well (the call form has ``label_ru``).
+CRITERIA_RU = {
+    "analysis": "Качество анализа",
+    "motivation": "Мотивация и соответствие профилю",
+    "writing": "Образец письменной работы",
+    "potential": "Потенциал влияния на политику",
+}
+CRITERIA = [{**c, "label_ru": CRITERIA_RU[c["key"]]} for c in DEFAULT_CRITERIA]
+
 # When each stage of the assessments was recorded (the first, midway, at the end).
 ASSESSED_ON = {
     "pre": datetime.date(2022, 9, 15),
@@ -67,9 +75,12 @@ def load_mentoring(rng: random.Random, people: list[Person]) -> None:
     """Add the demo call and the cohort cycle for the first copy of the roster."""
     call = Call.objects.create(
         title="Young experts 2022: open call (fictional)",
+        title_ru="Конкурс для молодых экспертов 2022 года (вымышленный)",
         description="Fictional demo call for emergent experts from Kazakhstan, Kyrgyzstan, "
         "Tajikistan and Uzbekistan.",
-        criteria=DEFAULT_CRITERIA,
+        description_ru="Вымышленный демонстрационный конкурс для молодых экспертов из "
+        "Казахстана, Кыргызстана, Таджикистана и Узбекистана.",
+        criteria=CRITERIA,
         opens_on=datetime.date(2022, 6, 1),
         closes_on=datetime.date(2027, 12, 31),
         cohort_size=10,
@@ -163,20 +174,29 @@ def _reviews(
 
 
 def _select_cohort(call: Call, applications: list[Application], reviewers: list[User]) -> None:
-    """Select the roster's emergent experts as the cohort, dated as the programme did it;
-    every other applicant is not selected."""
-    chosen = [a for a in applications if a.person_id is not None]
-    decision = CohortDecision.objects.create(
-        call=call, by=reviewers[0] if reviewers else None, reasons={}, quotas=[]
+    """Select the roster's emergent experts as the cohort, through the optimiser and the
+    same service staff use, with a quota of at least one place per country they come from
+    (so the recorded decision has real reasons); dated as the programme did it."""
+    roster = [a for a in applications if a.person_id is not None]
+    countries = sorted({a.country for a in roster})
+    quotas = [selection.Quota("country", country, minimum=1) for country in countries]
+    result, _standing = queries.propose(call, quotas)
+    differs = set(result.chosen) != {a.pk for a in roster}
+    decision = services.decide(
+        call=call,
+        chosen=roster,
+        quotas=quotas,
+        result=result,
+        override_reason=(
+            "The programme kept the young experts already on its roster (fictional)."
+            if differs
+            else ""
+        ),
+        by=reviewers[0] if reviewers else None,
     )
-    decision.chosen.set(chosen)
     # Date the decision as the programme took it (the field defaults to the load time),
     # so that reports on phase III count the cohort.
     CohortDecision.objects.filter(pk=decision.pk).update(at=_at(datetime.date(2022, 8, 15)))
-    Application.objects.filter(call=call).update(status=ApplicationStatus.NOT_SELECTED)
-    Application.objects.filter(pk__in=[a.pk for a in chosen]).update(
-        status=ApplicationStatus.SELECTED
-    )
 
 
 def _sessions_and_milestones(i: int, mentorship: Mentorship) -> None:

@@ -477,7 +477,8 @@ def final_narrative(by_ref: dict) -> dict[str, str]:
             "border, and unrest in Kazakhstan. *This is a fictional demo report; every figure "
             "below is computed from the demo's records.*\n\n"
             "**Кратко по-русски.** Третья фаза программы (май 2022 – июнь 2024) укрепила "
-            "региональную рабочую группу и подготовила новое поколение экспертов. "
+            "Региональную консультативную рабочую группу (RCWG) и подготовила новое "
+            "поколение экспертов. "
             "(Вымышленный демонстрационный отчёт.)"
         ),
         "progress": (
@@ -493,8 +494,8 @@ def final_narrative(by_ref: dict) -> dict[str, str]:
             "{outside} outside).\n"
             "- **{taken_up} recommendations** were taken up by decision-makers.{uptake}\n"
             "- The Kyrgyz-Tajik Track II dialogue met {track_ii} times.\n\n"
-            "> «С первой встречи RCWG я почувствовал явный прогресс.» (a young expert, "
-            "fictional)"
+            "> «С первого заседания RCWG я почувствовал явный прогресс.» (молодой эксперт, "
+            "вымышленная цитата)"
         ).format(**figures),
         "challenges": (
             "Fewer young experts facilitated than planned: facilitation came only at the "

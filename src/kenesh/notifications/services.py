@@ -44,6 +44,11 @@ SENDING_TIMEOUT = datetime.timedelta(minutes=15)
 
 
 def programme_name() -> str:
+    """The programme's name in the active language: Russian when a Russian name is set."""
+    if (translation.get_language() or "").split("-")[0] == "ru":
+        russian = get_setting("programme_name_ru") or settings.KENESH_PROGRAMME_NAME_RU
+        if russian:
+            return russian
     return get_setting("programme_name") or settings.KENESH_PROGRAMME_NAME
 
 
