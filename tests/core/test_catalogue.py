@@ -10,6 +10,7 @@ The messages are extracted once per test session from a copy of the package, wit
 locations, by the same makemessages run tests/core/test_translations.py uses.
 """
 
+import ast
 import atexit
 import os
 import re
@@ -224,4 +225,70 @@ def test_no_template_glues_a_count_to_a_translated_label():
         "Say a count inside a plural message "
         "(`{% blocktranslate count counter=n %}...{% plural %}...{% endblocktranslate %}`), "
         "not after a label or before a translated noun:\n" + "\n".join(glued)
+    )
+
+
+# --- messages xgettext cannot see ---------------------------------------------------------
+# makemessages passes xgettext these keywords (django/core/management/commands/
+# makemessages.py); a translation function called by any other name, or inside an
+# f-string (which xgettext reads as one string), is never extracted and shows in English.
+XGETTEXT_KEYWORDS = {
+    "gettext_noop", "gettext_lazy", "ngettext_lazy", "pgettext", "pgettext_lazy",
+    "npgettext", "npgettext_lazy", "ngettext", "gettext", "_",
+}  # fmt: skip
+TRANSLATION_FUNCTIONS = XGETTEXT_KEYWORDS | {"ugettext", "ugettext_lazy", "ungettext"}
+
+
+def unseen_messages(source: str, name: str = "<source>") -> list[str]:
+    """Where ``source`` hides a message from xgettext: a translation function imported or
+    assigned under another name, or called inside an f-string."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+            for alias in node.names:
+                local = alias.asname or alias.name
+                if alias.name in TRANSLATION_FUNCTIONS and local not in XGETTEXT_KEYWORDS:
+                    found.append(f"{name}:{node.lineno}: {alias.name} imported as {local}")
+        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Name):
+            if node.value.id in TRANSLATION_FUNCTIONS:
+                for target in node.targets:
+                    if isinstance(target, ast.Name) and target.id not in XGETTEXT_KEYWORDS:
+                        found.append(f"{name}:{node.lineno}: {node.value.id} named {target.id}")
+        elif isinstance(node, ast.JoinedStr):
+            for call in ast.walk(node):
+                if not isinstance(call, ast.Call):
+                    continue
+                func = call.func
+                called = getattr(func, "id", None) or getattr(func, "attr", None)
+                if called in XGETTEXT_KEYWORDS:
+                    found.append(f"{name}:{call.lineno}: {ast.unparse(call)} inside an f-string")
+    return found
+
+
+def test_the_check_finds_hidden_messages():
+    assert unseen_messages(
+        "from django.utils.translation import gettext_lazy as _lazy\n"
+        "LABEL = _lazy('Confirm')\n"
+        "f = lambda n: f\"{gettext('total')} {n}\"\n"
+        "g = lambda: f'{_(\"Group\")} A'\n"
+    ) == [
+        "<source>:1: gettext_lazy imported as _lazy",
+        "<source>:3: gettext('total') inside an f-string",
+        "<source>:4: _('Group') inside an f-string",
+    ]
+    assert not unseen_messages(
+        "from django.utils.translation import gettext as _, pgettext_lazy\n"
+        "x = _('Group %(letter)s') % {'letter': 'A'}\n"
+        "y = f'{len(x)}'\n"
+    )
+
+
+def test_every_message_is_visible_to_xgettext():
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        found += unseen_messages(path.read_text(encoding="utf-8"), str(path.relative_to(PACKAGE)))
+    assert not found, (
+        "xgettext cannot see these messages, so they stay in English: import the function "
+        "under its own name (or `_`), and translate a whole pattern with placeholders "
+        "instead of calling it inside an f-string:\n  " + "\n  ".join(found)
     )

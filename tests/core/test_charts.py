@@ -86,11 +86,42 @@ def test_long_and_cyrillic_labels_are_escaped_and_shortened():
     svg = charts.bars([hostile], [("Мужчина", [3])], chart_id="ru", title="Люди <b>")
     assert "<script" not in svg and "<b>" not in svg
     root = parse(svg)
-    label = next(t for t in root.iter(f"{SVG}text") if (t.text or "").startswith("Кыргызстан"))
-    assert label.text.endswith("…") and len(label.text) < len(hostile)
+    label = next(t for t in root.iter(f"{SVG}text") if label_lines(t)[0].startswith("Кыргызстан"))
+    lines = label_lines(label)  # two lines, the second cut after a whole word
+    assert len(lines) == 2 and lines[1].endswith("…")
+    assert hostile.startswith(" ".join(lines)[:-1] + " ")
     assert label.find(f"{SVG}title").text == hostile  # the whole name on hover
     assert hostile in root.find(f"{SVG}desc").text  # and for screen readers
     assert root.find(f"{SVG}title").text == "Люди <b>"
+
+
+def label_lines(text) -> list[str]:
+    """A category label's lines: its two <tspan>s, or its own text on one line."""
+    spans = text.findall(f"{SVG}tspan")
+    return [s.text or "" for s in spans] if spans else [text.text or ""]
+
+
+def test_a_long_label_wraps_between_words_and_a_longer_one_is_cut_at_a_word():
+    skills = [
+        "Исследовательская работа",
+        "Письмо",
+        "Публичные выступления и работа со средствами массовой информации в регионе",
+    ]
+    root = parse(charts.bars(skills, [("После", [4, 3, 5])], chart_id="sk", title="Навыки"))
+    labels = [t for t in root.iter(f"{SVG}text") if t.get("text-anchor") == "end"]
+    research, writing, speaking = labels
+    # Two lines, nothing cut, so no tooltip; a short name stays on one line.
+    assert label_lines(research) == ["Исследовательская", "работа"]
+    assert research.find(f"{SVG}title") is None
+    assert label_lines(writing) == ["Письмо"] and not writing.findall(f"{SVG}tspan")
+    shown = label_lines(speaking)  # too long for two lines: cut after a whole word
+    assert len(shown) == 2 and shown[1].endswith("…")
+    assert skills[2].startswith(" ".join(shown)[:-1] + " ")
+    assert speaking.find(f"{SVG}title").text == skills[2]
+    assert charts.wrap("один два", 1000) == ["один два"]
+    assert charts.shorten_at_word("alpha beta gamma", charts.text_width("alpha beta…")) == (
+        "alpha beta…"
+    )
 
 
 def test_title_desc_and_the_table_are_announced():
@@ -157,7 +188,10 @@ def test_the_opinion_map_writes_each_group_letter_at_its_centre():
     assert [len(list(g)) for g in groups[:3]] == [10, 120, 70]
     assert groups[1][0].tag != groups[2][0].tag  # A and B differ in shape, not only colour
     desc = root.find(f"{SVG}desc").text
-    assert "group A: 120 people; group B: 70 people; 10 people in no group shown (?)" in desc
+    # Each group is a sentence of its own, so each starts with a capital in any language.
+    assert desc.endswith(
+        "Group A: 120 people. Group B: 70 people. 10 people are in no group shown (?)."
+    )
     assert charts.map_counts(points()) == [
         ("Group A", 120), ("Group B", 70), ("? in no group shown", 10),
     ]  # fmt: skip

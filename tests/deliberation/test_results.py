@@ -365,7 +365,7 @@ def test_a_pseudonymous_voter_sees_the_results_without_names_or_small_groups(
     assert page.count('data-testid="group"') == sum(1 for n in sizes if n >= 5)
     if min(sizes) < 5:
         assert "fewer than 5 people" in page
-    assert link.label not in page and "/login/" not in page.split("<main", 1)[-1]
+    assert link.shown_label not in page and "/login/" not in page.split("<main", 1)[-1]
     assert f'href="/deliberation/{pseudonymous.code}/vote/"' in page
     assert client.get(progress_url(pseudonymous)).status_code == 200
     # The link opens its own conversation only.

@@ -210,3 +210,15 @@ def test_a_briefing_page_lists_the_recommendations_presented_there(login, person
     )
     page = login("expert").get(f"/convenings/{briefing.code}/").content.decode()
     assert 'data-testid="presented"' in page and "Open the hydrological data." in page
+
+
+def test_a_recommendation_without_a_theme_counts_under_no_theme(personas, published):
+    """Not a dash in the list of themes: a theme's name in the reader's language."""
+    from django.utils import translation
+
+    from kenesh.influence import queries
+
+    recommend(published, personas)
+    with translation.override("en"):
+        themes = [theme for theme, _counts in queries.funnel(personas["staff"])["by_theme"]]
+    assert themes == ["No theme"]

@@ -5,6 +5,7 @@ nothing."""
 import datetime
 import re
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -435,3 +436,28 @@ def test_a_typed_value_s_breakdown_reads_in_words_not_keys(world, personas):
     assert "«country»" not in page and ">KG<" not in page
     client.cookies["django_language"] = "ru"
     assert "Кыргызстан" in client.get(url).content.decode()
+
+
+def test_the_indicator_sheet_names_its_disaggregations_by_their_labels(world, personas):
+    """Not "country gender" (the keys) but the dimensions' names, in the reader's language."""
+    url = reverse("monitoring:indicator", kwargs={"code": world["computed"].code})
+    client = client_for(personas, "staff")
+    page = client.get(url).content.decode()
+    assert '<span class="tag">Country</span>' in page and '<span class="tag">country' not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    page = client.get(url).content.decode()
+    assert '<span class="tag">Страна</span>' in page
+
+
+def test_the_chart_describes_its_values_as_the_language_writes_numbers(world, personas):
+    entry = services.enter_value(
+        indicator=world["entered"], period=world["interim"], value=Decimal("2.5"),
+        breakdowns={}, evidence_link="https://example.org/e", by=personas["staff"],
+    )  # fmt: skip
+    services.approve_entered_value(entry=entry, by=personas["administrator"])
+    url = reverse("monitoring:indicator", kwargs={"code": world["entered"].code})
+    client = client_for(personas, "staff")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    page = client.get(url).content.decode()
+    desc = re.search(r'<desc id="[^"]*kenesh-chart-desc">(.*?)</desc>', page, re.S)
+    assert desc and "2,5" in desc.group(1) and "2.5" not in desc.group(1), page

@@ -8,7 +8,8 @@ below names models only as strings, so core imports no app; an app may add its o
 with ``register`` in its ``ready()``. An unknown code still gets a readable sentence.
 """
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -17,20 +18,26 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kenesh.core.audit import MASK
+from kenesh.core.numbers import format_number
 
 
 @dataclass(frozen=True)
 class Sentence:
     template: Promise | str
     # data key -> "app_label.model.field" whose choices give the value's label, or a dict
-    # of labels by value
-    choices: dict[str, str | dict] = field(default_factory=dict)
+    # of labels by value (or a callable returning one: ``label_values``)
+    choices: dict[str, str | dict | Callable[[], dict]] = field(default_factory=dict)
     # the data key whose number chooses the plural form of ``template`` (then an
     # ``ngettext_lazy`` whose number is that key)
     count: str | None = None
     # placeholder -> (data key, ``ngettext_lazy`` phrase with ``%(count)s``): a second
     # number in the sentence, said with its own plural forms
     phrases: dict[str, tuple[str, Promise]] = field(default_factory=dict)
+    # the sentence for an entry no user wrote (a link from a mail, a command, the demo):
+    # said without an actor, so no "(а)" verb has to agree with "the platform"
+    no_actor: Promise | str | None = None
+    # data keys holding a number stored as text ("15.0000"), shown localized ("15")
+    numbers: tuple[str, ...] = ()
 
 
 _sentences: dict[str, Sentence] = {}
@@ -43,10 +50,23 @@ def register(
     choices: dict[str, str] | None = None,
     count: str | None = None,
     phrases: dict[str, tuple[str, Promise]] | None = None,
+    no_actor=None,
+    numbers: tuple[str, ...] = (),
 ) -> None:
     """Describe ``action`` by ``template`` (a gettext_lazy string with named placeholders,
-    or an ngettext_lazy one whose plural form follows the number in data key ``count``)."""
-    _sentences[action] = Sentence(template, dict(choices or {}), count, dict(phrases or {}))
+    or an ngettext_lazy one whose plural form follows the number in data key ``count``);
+    ``no_actor`` is its sentence when no user did it (same placeholders, no actor)."""
+    _sentences[action] = Sentence(
+        template, dict(choices or {}), count, dict(phrases or {}), no_actor, tuple(numbers)
+    )
+
+
+def label_values(action: str, key: str, labels: Callable[[], dict]) -> None:
+    """Show the values under data ``key`` of ``action`` by their labels: ``labels()``,
+    called when an entry is shown, maps each value to its (lazy) label. For an app whose
+    labels core cannot name (core imports no app); call it from the app's ``ready()``."""
+    sentence = _sentences[action]
+    _sentences[action] = replace(sentence, choices={**sentence.choices, key: labels})
 
 
 def known_actions() -> list[str]:
@@ -128,7 +148,9 @@ def _field(spec: str):
 def _choice_label(spec, value) -> str:
     """The label of choice ``value`` of field ``spec`` ("app.model.field"); with a model
     alone ("app.model"), ``value`` is one of its fields, shown by its verbose name. A dict
-    gives the labels itself."""
+    gives the labels itself, and a callable gives such a dict when called."""
+    if callable(spec):
+        spec = spec()
     if isinstance(spec, dict):
         return str(spec.get(value, value))
     if spec.count(".") == 1:
@@ -185,9 +207,12 @@ def _params(entry, sentence: Sentence | None) -> _Params:
     params = _Params(actor=actor_name(entry.actor), record=record_label(entry.target_type))
     data = entry.data if isinstance(entry.data, dict) else {}
     choices = sentence.choices if sentence else {}
+    numbers = sentence.numbers if sentence else ()
     for key, value in data.items():
         if value == MASK:
             params[key] = MASK
+        elif key in numbers:
+            params[key] = format_number(None if value == "None" else value)
         elif key == "fields" and isinstance(value, list):
             params[key] = ", ".join(_field_names(entry.target_type, value)) or "—"
         elif key == "related" and isinstance(value, list):
@@ -220,8 +245,11 @@ def describe(entry) -> str:
         return gettext("%(actor)s recorded “%(action)s” on a %(record)s.") % params
     if sentence.count and not isinstance(params.get(sentence.count), int):
         params[sentence.count] = _MissingNumber()  # a stored entry without its number
+    template = sentence.template
+    if entry.actor is None and sentence.no_actor is not None:
+        template = sentence.no_actor
     try:
-        return sentence.template % params
+        return template % params
     except (TypeError, ValueError):  # a translation with a broken placeholder
         return gettext("%(actor)s recorded “%(action)s” on a %(record)s.") % _Params(
             params, action=entry.action
@@ -243,7 +271,17 @@ SENTENCES = {
             "count",
         ),
         {},
-        {"count": "count"},
+        {
+            "count": "count",
+            # written by the purge command, never by a user
+            "no_actor": ngettext_lazy(
+                "The retention rule %(rule)s was applied to records from before "
+                "%(before)s: %(count)s record was removed or cleared.",
+                "The retention rule %(rule)s was applied to records from before "
+                "%(before)s: %(count)s records were removed or cleared.",
+                "count",
+            ),
+        },
     ),
     # access
     "access.user.created": (_("%(actor)s created a sign-in with the role %(role)s."), USER_ROLE),
@@ -402,6 +440,8 @@ SENTENCES = {
     "convenings.invitation.answered": (
         _("%(actor)s answered an invitation: %(answer)s."),
         {"answer": "convenings.participation.invitation"},
+        # from the mail's link by someone without a sign-in
+        {"no_actor": _("The invitee answered from the link in their mail: %(answer)s.")},
     ),
     "convenings.attendance.recorded": (
         ngettext_lazy(
@@ -476,7 +516,11 @@ SENTENCES = {
         {},
         {"count": "queued"},
     ),
-    "convenings.date_poll.answered": (_("%(actor)s answered the date poll."), {}),
+    "convenings.date_poll.answered": (
+        _("%(actor)s answered the date poll."),
+        {},
+        {"no_actor": _("An invitee answered the date poll from the link in their mail.")},
+    ),
     "convenings.date_poll.slot_chosen": (
         _("%(actor)s chose a time; the convening's dates moved from %(from)s to %(to)s."),
         {},
@@ -579,7 +623,16 @@ SENTENCES = {
             "chosen_count",
         ),
         {},
-        {"count": "chosen_count"},
+        {
+            "count": "chosen_count",
+            "no_actor": ngettext_lazy(
+                "The cohort was decided: %(chosen_count)s person chosen, "
+                "quotas overridden: %(override)s.",
+                "The cohort was decided: %(chosen_count)s people chosen, "
+                "quotas overridden: %(override)s.",
+                "chosen_count",
+            ),
+        },
     ),
     "mentoring.pairs.made": (
         ngettext_lazy(
@@ -588,7 +641,15 @@ SENTENCES = {
             "pairs",
         ),
         {},
-        {"count": "pairs"},
+        {
+            "count": "pairs",
+            # the demo pairs its mentees without a user
+            "no_actor": ngettext_lazy(
+                "The platform made %(pairs)s pair of a mentor and a young expert.",
+                "The platform made %(pairs)s pairs of mentors and young experts.",
+                "pairs",
+            ),
+        },
     ),
     "mentoring.session.logged": (_("%(actor)s logged a mentoring session."), {}),
     "mentoring.assessment.recorded": (
@@ -721,17 +782,31 @@ SENTENCES = {
         _("%(actor)s changed the reporting period: %(fields)s."),
         {},
     ),
-    "monitoring.target.set": (_("%(actor)s set the target at %(value)s."), {}),
-    "monitoring.target.changed": (_("%(actor)s changed the target to %(value)s."), {}),
+    "monitoring.target.set": (
+        _("%(actor)s set the target at %(value)s."),
+        {},
+        {"numbers": ("value",)},
+    ),
+    "monitoring.target.changed": (
+        _("%(actor)s changed the target to %(value)s."),
+        {},
+        {"numbers": ("value",)},
+    ),
     "monitoring.value.entered": (
         _("%(actor)s entered the value %(value)s, awaiting approval."),
         {},
+        {"numbers": ("value",)},
     ),
     "monitoring.value.changed": (
         _("%(actor)s changed the entered value (%(fields)s); it awaits approval again."),
         {},
+        {"numbers": ("value",)},
     ),
-    "monitoring.value.approved": (_("%(actor)s approved the entered value %(value)s."), {}),
+    "monitoring.value.approved": (
+        _("%(actor)s approved the entered value %(value)s."),
+        {},
+        {"numbers": ("value",)},
+    ),
     "monitoring.report.created": (_("%(actor)s started the report."), {}),
     "monitoring.report.changed": (_("%(actor)s changed the report: %(fields)s."), {}),
     "monitoring.report.sharing_set": (

@@ -92,6 +92,43 @@ def shorten(text: str, width: float, size: float = FONT_SIZE) -> str:
     return text.rstrip() + "…"
 
 
+def shorten_at_word(text: str, width: float, size: float = FONT_SIZE) -> str:
+    """``text`` cut after its last whole word that fits ``width`` with an ellipsis (whole
+    when it fits); cut within its first word only when that word alone is too long."""
+    text = " ".join(str(text).split())
+    if text_width(text, size) <= width:
+        return text
+    words = text.split(" ")
+    while len(words) > 1:
+        words.pop()
+        kept = " ".join(words).rstrip(",;:–—-")
+        if text_width(kept + "…", size) <= width:
+            return kept + "…"
+    return shorten(text, width, size)
+
+
+def wrap(text: str, width: float, lines: int = 2, size: float = FONT_SIZE) -> list[str]:
+    """``text`` on at most ``lines`` lines that each fit ``width``, broken between words
+    (a word of one or two letters, a preposition or a conjunction, goes on with the word
+    after it); what does not fit on the last line is cut at a word with an ellipsis."""
+    words = str(text).split()
+    out: list[str] = []
+    while words and len(out) < lines - 1:
+        taken = [words.pop(0)]
+        while words and text_width(" ".join([*taken, words[0]]), size) <= width:
+            taken.append(words.pop(0))
+        if words and len(taken) > 1 and len(taken[-1]) <= 2:
+            words.insert(0, taken.pop())
+        line = " ".join(taken)
+        if text_width(line, size) > width:  # one word longer than a line
+            words.insert(0, line)
+            break
+        out.append(line)
+    if words:
+        out.append(shorten_at_word(" ".join(words), width, size))
+    return out
+
+
 def number(value) -> str:
     """A value as the page's tables write it (localized; at most two decimals)."""
     if isinstance(value, float) and not value.is_integer():
@@ -213,7 +250,8 @@ def _words(categories, series, stacked: bool, missing_word: str) -> str:
             )
             if stacked:
                 total = sum(v for v in values if v is not None)
-                parts += f" ({_('total')} {number(total)})"
+                said_total = {"values": parts, "total": number(total)}
+                parts = _("%(values)s (total %(total)s)") % said_total
             sentences.append(f"{category}: {parts}")
     return "; ".join(sentences) + "." if sentences else _("No data yet.")
 
@@ -296,7 +334,8 @@ def _no_data(chart_id: str, title: str, desc: str, table_id: str | None) -> str:
     return (
         _open(chart_id, 48, title, desc, table_id)
         + f'<text x="{WIDTH / 2}" y="28" text-anchor="middle" fill="{MUTED}">'
-        + f"{_e(_('No data yet.'))}</text></svg>"
+        + _e(_("No data yet."))
+        + "</text></svg>"
     )
 
 
@@ -325,7 +364,8 @@ def _bar_axis(
 ) -> tuple[float, _Axis]:
     """How wide the category labels may be, and the axis in the room left between them
     and the widest value written after a bar."""
-    label_width = min(max(text_width(c) for c in categories), WIDTH * MAX_LABEL_SHARE)
+    most = WIDTH * MAX_LABEL_SHARE  # a longer name goes on two lines (_category_label)
+    label_width = max(text_width(line) for c in categories for line in wrap(c, most))
     value_width = max(text_width(number(v)) for v in values) + 10
     value_width = max(value_width, text_width(missing_word) + 10)
     x0 = PAD + label_width + 8
@@ -334,12 +374,22 @@ def _bar_axis(
 
 
 def _category_label(category: str, x0: float, middle: float, label_width: float) -> str:
-    """A row's category name, right-aligned before the axis; shortened to fit, with
-    the whole name as its tooltip."""
+    """A row's category name, right-aligned before the axis: on two lines, broken between
+    words, when it is too long for one; cut at a word with an ellipsis when it is too long
+    for two, with the whole name as its tooltip."""
+    lines = wrap(category, label_width)
+    x = _n(x0 - 8)
+    if len(lines) == 1:
+        text = _e(lines[0])
+    else:  # the two lines centred on the row: 13 apart, around its middle
+        text = "".join(
+            f'<tspan x="{x}" y="{_n(middle + 4 + 13 * (i - 0.5))}">{_e(line)}</tspan>'
+            for i, line in enumerate(lines)
+        )
+    whole = " ".join(category.split())
     return (
-        f'<text x="{_n(x0 - 8)}" y="{_n(middle + 4)}" text-anchor="end">'
-        f"{_e(shorten(category, label_width))}"
-        + (f"<title>{_e(category)}</title>" if shorten(category, label_width) != category else "")
+        f'<text x="{x}" y="{_n(middle + 4)}" text-anchor="end">{text}'
+        + (f"<title>{_e(category)}</title>" if " ".join(lines) != whole else "")
         + "</text>"
     )
 
@@ -469,11 +519,12 @@ def map_counts(points: Sequence[dict]) -> list[tuple[str, int]]:
     for its legend and the table beside it."""
     groups = sorted({p["g"] for p in points if p["g"] is not None})
     rows = [
-        (f"{_('Group')} {group_letter(g)}", sum(1 for p in points if p["g"] == g)) for g in groups
+        (_("Group %(letter)s") % {"letter": group_letter(g)}, sum(1 for p in points if p["g"] == g))
+        for g in groups
     ]
     unassigned = sum(1 for p in points if p["g"] is None)
     if unassigned:
-        rows.append((f"? {_('in no group shown')}", unassigned))
+        rows.append(("? " + _("in no group shown"), unassigned))
     return rows
 
 
@@ -532,27 +583,28 @@ def opinion_map(
 
 def _map_words(points: list[dict], groups: list[int]) -> str:
     """The map in words, for its description: how many people each group has and how
-    many are in no group shown."""
+    many are in no group shown, each said in a whole sentence of its own."""
     unassigned = sum(1 for p in points if p["g"] is None)
     sizes = {g: sum(1 for p in points if p["g"] == g) for g in groups}
-    words = [
-        ngettext("group %(letter)s: %(count)s person", "group %(letter)s: %(count)s people", n)
+    sentences = [
+        ngettext("Group %(letter)s: %(count)s person.", "Group %(letter)s: %(count)s people.", n)
         % {"letter": group_letter(g), "count": n}
         for g, n in sizes.items()
     ]
     if unassigned:
-        words.append(
+        sentences.append(
             ngettext(
-                "%(count)s person in no group shown (?)",
-                "%(count)s people in no group shown (?)",
+                "%(count)s person is in no group shown (?).",
+                "%(count)s people are in no group shown (?).",
                 unassigned,
             )
             % {"count": unassigned}
         )
-    return (
-        _("People placed by how they voted: those who voted alike are close together.")
-        + " "
-        + ("; ".join(words) + "." if words else _("No data yet."))
+    return " ".join(
+        [
+            _("People placed by how they voted: those who voted alike are close together."),
+            *(sentences or [_("No data yet.")]),
+        ]
     )
 
 

@@ -1,3 +1,4 @@
+import re
 import secrets
 import uuid
 from typing import TYPE_CHECKING
@@ -211,6 +212,11 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+# An invitation link's default label: stored as its number alone, shown as "Link 14" in
+# the reader's language. Links made before stored the words in their maker's language.
+DEFAULT_LINK_LABEL = re.compile(r"(?:Link|Ссылка)?\s*(\d+)")
+
+
 class Participant(models.Model):
     """Someone voting in one conversation. In a pseudonymous conversation it holds no
     link to a person or login: only the secret invitation token reaches it."""
@@ -249,6 +255,14 @@ class Participant(models.Model):
         ]
 
     def __str__(self):
+        return self.shown_label
+
+    @property
+    def shown_label(self) -> str:
+        """The label in the reader's language: a link's number reads "Link 14"."""
+        default = DEFAULT_LINK_LABEL.fullmatch(self.label.strip())
+        if default:
+            return _("Link %(number)s") % {"number": default.group(1)}
         return self.label or str(self.code)[:8]
 
 

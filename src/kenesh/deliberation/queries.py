@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils.translation import get_language
 
+from kenesh.core.numbers import format_number
 from kenesh.deliberation.models import (
     Analysis,
     AnalysisRun,
@@ -294,6 +295,8 @@ def _bridging_rows(result: MapResult, texts: _StatementTexts, shown: dict[int, i
             "text": texts.text.get(n, ""),
             "lang": texts.lang.get(n, ""),
             "score": score,
+            # localized, at most two decimals, a real minus sign when negative
+            "score_text": format_number(score, most=2),
             "groups": _per_group(result, shown, n),
         }
         for n, score in result.most_bridging(10)

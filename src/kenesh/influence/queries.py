@@ -5,7 +5,7 @@ Every read takes the reader: what they may not know of is neither listed nor cou
 from collections import Counter, defaultdict
 
 from django.db.models import Count, Prefetch
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from kenesh.convenings.models import Convening, Kind
@@ -31,10 +31,13 @@ def funnel(user) -> dict:
     reached: Counter[str] = Counter()
     by_theme: dict = defaultdict(Counter)
     by_country: dict = defaultdict(Counter)
+    no_theme = pgettext("recommendations by theme", "No theme")
     for row in rows:
         rank = RANK[row["progress"]]
         theme = (
-            (row["theme__name_ru"] if russian else row["theme__name"]) or row["theme__name"] or "—"
+            (row["theme__name_ru"] if russian else row["theme__name"])
+            or row["theme__name"]
+            or no_theme
         )
         for step in STEPS[: rank + 1]:
             reached[step] += 1

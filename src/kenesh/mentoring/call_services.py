@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kenesh.core.audit import log_action
+from kenesh.core.typography import quoted
 from kenesh.mentoring import rubric
 from kenesh.mentoring.models import Call, Review
 from kenesh.mentoring.rubric import Criterion
@@ -100,7 +101,7 @@ def _criteria(call: Call, rows: list[dict]) -> tuple[tuple[Criterion, ...], Deci
         names = [c.label for c in call.rubric if c.key in removed & scored]
         raise ValidationError(
             _("%(names)s cannot be removed: reviewers have scored applications under it.")
-            % {"names": ", ".join(f"“{n}”" for n in names)},
+            % {"names": ", ".join(quoted(n) for n in names)},
             code="scored",
         )
     if scored and any(not r["key"] for r in rows):

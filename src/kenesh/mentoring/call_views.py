@@ -4,11 +4,13 @@ them, and name their reviewers."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kenesh.access.decorators import requires
 from kenesh.core.forms import add_service_errors, refusal_status
+from kenesh.core.typography import percent_of
 from kenesh.mentoring import call_services
 from kenesh.mentoring.call_forms import CallForm, CriterionFormSet
 from kenesh.mentoring.models import DEFAULT_CRITERIA, Call, criterion_label
@@ -60,7 +62,8 @@ def _call_page(request, call: Call):
                     % {
                         "total": f"{saved.scaled_from.normalize():f}",
                         "weights": ", ".join(
-                            f"{criterion_label(c)} {c.weight} %" for c in saved.call.rubric
+                            f"{criterion_label(c)} {percent_of(localize(c.weight))}"
+                            for c in saved.call.rubric
                         ),
                     },
                 )

@@ -3,9 +3,12 @@ import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from kenesh.core.forms import UserForm, UserModelForm, VisibleCharField
+from kenesh.core.typography import percent
 from kenesh.core.uploads import check_upload
+from kenesh.mentoring import rubric
 from kenesh.mentoring.models import SKILLS, Application, Assessor, Mode, Stage, criterion_label
 from kenesh.mentoring.rules import assessors_for
 from kenesh.people.models import Country, LanguageCode, Theme
@@ -109,9 +112,19 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)
+        shares = dict(rubric.shares(criteria))
         for criterion in criteria:
+            # The share, not the raw weight: weights may be multipliers (3, 2, 1) or per
+            # cent, and scoring reads them as shares of their sum.
+            label = pgettext(
+                "a criterion and its share of the score", "%(criterion)s (weight %(share)s)"
+            )
             self.fields[f"score_{criterion.key}"] = forms.IntegerField(
-                label=f"{criterion_label(criterion)} (×{criterion.weight})",
+                label=label
+                % {
+                    "criterion": criterion_label(criterion),
+                    "share": percent(shares[criterion.key]),
+                },
                 min_value=0,
                 max_value=5,
                 required=False,

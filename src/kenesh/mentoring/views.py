@@ -14,7 +14,7 @@ from kenesh.convenings import queries as convening_queries
 from kenesh.core.audit import log_action
 from kenesh.core.forms import add_service_errors
 from kenesh.core.net import client_address
-from kenesh.mentoring import explain, mentorship_services, queries, services
+from kenesh.mentoring import explain, mentorship_services, queries, rubric, services
 from kenesh.mentoring.forms import (
     ApplicationForm,
     AssessmentForm,
@@ -204,7 +204,12 @@ def call_detail(request, code):
             ],
             "mine": mine,
             "can_manage": request.user.has_perm("mentoring.manage"),
-            "criteria": [{"label": criterion_label(c), "weight": c.weight} for c in call.rubric],
+            # Each criterion's share of the weights, as scoring counts it (weights may be
+            # per cent or plain multipliers such as 3, 2, 1).
+            "criteria": [
+                {"label": criterion_label(c), "share": share}
+                for c, (_key, share) in zip(call.rubric, rubric.shares(call.rubric), strict=True)
+            ],
             "reviewers": [
                 getattr(u, "person", None) or u.get_username()
                 for u in call.reviewers.select_related("person")

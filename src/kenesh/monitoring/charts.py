@@ -18,11 +18,15 @@ fixed hash salt, fixed ids, no date, no software version.
 import io
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
-from kenesh.monitoring.document import DEFAULT_LABELS, ChartSeries, format_number
+from kenesh.monitoring.document import DEFAULT_LABELS, ChartSeries, Number, format_number
+
+# How a value is written: ``format_number`` (a report's plain "1.85") unless the caller,
+# which knows the reader's language, passes its own ("1,85", "−0,12").
+Formatter = Callable[[Number | None], str]
 
 if TYPE_CHECKING:  # matplotlib is imported where it is used (see above)
     from matplotlib.figure import Figure
@@ -51,13 +55,15 @@ def _label(labels: Mapping[str, str], key: str) -> str:
     return labels.get(key) or DEFAULT_LABELS[key]
 
 
-def description(series: ChartSeries, labels: Mapping[str, str]) -> str:
+def description(
+    series: ChartSeries, labels: Mapping[str, str], number: Formatter = format_number
+) -> str:
     """The chart in words, for ``<desc>`` and a DOCX picture's alt text: each period with
-    its target and actual (``-`` where there is none)."""
+    its target and actual (``-`` where there is none), each value written by ``number``."""
     target, actual = _label(labels, "target"), _label(labels, "actual")
     unit = f" ({series.unit})" if series.unit else ""
     parts = [
-        f"{p.period}: {target} {format_number(p.target)}, {actual} {format_number(p.actual)}"
+        f"{p.period}: {target} {number(p.target)}, {actual} {number(p.actual)}"
         for p in series.points
     ]
     return f"{series.ref} {series.name}{unit}. " + "; ".join(parts) + ("." if parts else "")
@@ -68,7 +74,7 @@ def title(series: ChartSeries, labels: Mapping[str, str]) -> str:
     return f"{_label(labels, 'chart')}: {series.ref} {series.name}".strip()
 
 
-def _figure(series: ChartSeries, labels: Mapping[str, str]) -> "Figure":
+def _figure(series: ChartSeries, labels: Mapping[str, str], number: Formatter) -> "Figure":
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
@@ -98,7 +104,7 @@ def _figure(series: ChartSeries, labels: Mapping[str, str]) -> "Figure":
             # Below the point when under target, so the label never sits on the target.
             below = not math.isnan(goal) and value < goal
             axes.annotate(
-                format_number(value), (x, value), textcoords="offset points",
+                number(value), (x, value), textcoords="offset points",
                 xytext=(0, -11 if below else 6), ha="center", fontsize=7, color="#000000",
             )  # fmt: skip
     axes.set_xticks(xs, periods)
@@ -131,15 +137,20 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
-def svg(series: ChartSeries, labels: Mapping[str, str] | None = None) -> bytes:
+def svg(
+    series: ChartSeries,
+    labels: Mapping[str, str] | None = None,
+    number: Formatter = format_number,
+) -> bytes:
     """The chart as a standalone SVG document (UTF-8), text kept as text, with
-    ``<title>`` and ``<desc>`` first, ``role="img"``, no scripts."""
+    ``<title>`` and ``<desc>`` first, ``role="img"``, no scripts; values written by
+    ``number``."""
     import matplotlib
     from matplotlib.backends.backend_svg import FigureCanvasSVG
 
     labels = labels or {}
     with matplotlib.rc_context(_RC):
-        figure = _figure(series, labels)
+        figure = _figure(series, labels, number)
         FigureCanvasSVG(figure)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
@@ -149,7 +160,7 @@ def svg(series: ChartSeries, labels: Mapping[str, str] | None = None) -> bytes:
     text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)
     head = (
         f'<title id="kenesh-chart-title">{escape(title(series, labels))}</title>'
-        f'<desc id="kenesh-chart-desc">{escape(description(series, labels))}</desc>'
+        f'<desc id="kenesh-chart-desc">{escape(description(series, labels, number))}</desc>'
     )
     text = re.sub(
         r"<svg\b([^>]*)>",
@@ -163,14 +174,19 @@ def svg(series: ChartSeries, labels: Mapping[str, str] | None = None) -> bytes:
     return text.encode("utf-8")
 
 
-def png(series: ChartSeries, labels: Mapping[str, str] | None = None, dpi: int = PNG_DPI) -> bytes:
+def png(
+    series: ChartSeries,
+    labels: Mapping[str, str] | None = None,
+    dpi: int = PNG_DPI,
+    number: Formatter = format_number,
+) -> bytes:
     """The chart as a PNG at ``dpi`` (150 by default: sharp in print, small in a DOCX)."""
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     labels = labels or {}
     with matplotlib.rc_context(_RC):
-        figure = _figure(series, labels)
+        figure = _figure(series, labels, number)
         FigureCanvasAgg(figure)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})

@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kenesh.core.forms import UserForm, UserModelForm
+from kenesh.core.typography import quoted
 from kenesh.core.uploads import check_upload
 from kenesh.influence.models import Outcome
 from kenesh.mentoring.models import Assessment, Mentorship, Testimonial
 from kenesh.monitoring import services
-from kenesh.monitoring.indicators import REGISTRY
+from kenesh.monitoring.indicators import REGISTRY, dimension_labels
 from kenesh.monitoring.models import (
     AssumptionEvidence,
     ChangeStatement,
@@ -51,15 +52,6 @@ def plain_number(value: Decimal | None) -> str:
     if value == value.to_integral_value():
         return str(value.quantize(Decimal(1)))
     return format(value.normalize(), "f")
-
-
-def dimension_labels() -> dict:
-    """Every dimension a registered query can be split by, in registry order: key -> label."""
-    labels = {}
-    for computed in REGISTRY.values():
-        for dimension in computed.dimensions:
-            labels.setdefault(dimension.key, dimension.label)
-    return labels
 
 
 def query_choices():
@@ -152,7 +144,7 @@ def _assessment_label(assessment) -> str:
 
 
 def _testimonial_label(testimonial) -> str:
-    return f"“{testimonial.quote[:80]}” — {testimonial.attributed_to}"
+    return f"{quoted(testimonial.quote[:80])} — {testimonial.attributed_to}"
 
 
 # --- results framework -------------------------------------------------------------------

@@ -143,6 +143,16 @@ def get_indicator(key: str) -> ComputedIndicator:
         raise UnknownIndicator(key) from None
 
 
+def dimension_labels() -> dict:
+    """Every dimension a registered query can be split by, in registry order: key -> its
+    label (lazy, so it reads in the language of the page that shows it)."""
+    labels = {}
+    for computed in REGISTRY.values():
+        for dimension in computed.dimensions:
+            labels.setdefault(dimension.key, dimension.label)
+    return labels
+
+
 def window(start, end) -> Window:
     """A reporting window from ``start`` to ``end``, both included."""
     if end < start:

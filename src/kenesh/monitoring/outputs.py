@@ -22,6 +22,7 @@ from django.utils.translation import pgettext
 
 from kenesh.access.predicates import is_staff
 from kenesh.core.exports import neutralise
+from kenesh.core.numbers import number_formatter
 from kenesh.monitoring import charts, docx_report, iati, queries, spreadsheets
 from kenesh.monitoring.arithmetic import Audience, Measure, Shown, shown_to
 from kenesh.monitoring.document import (
@@ -353,10 +354,12 @@ def print_html(report: Report, document: ReportDocument) -> str:
             for name in NARRATIVE
             if (getattr(report, name) or "").strip()
         ]
+        number = number_formatter()
+        drawn = [charts.svg(series, document.labels, number) for series in document.series]
         chart_list = [
             # Drawn by matplotlib; every text in it is escaped (charts.py).
-            (series, mark_safe(charts.inline(charts.svg(series, document.labels), f"c{n}-")))  # nosec B308 B703
-            for n, series in enumerate(document.series)
+            (series, mark_safe(charts.inline(svg, f"c{n}-")))  # nosec B308 B703
+            for n, (series, svg) in enumerate(zip(document.series, drawn, strict=True))
         ]
         return render_to_string(
             "monitoring/report_print.html",

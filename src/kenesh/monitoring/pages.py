@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from kenesh.access.models import User
 from kenesh.access.predicates import is_staff
+from kenesh.core.numbers import number_formatter
+from kenesh.core.typography import quoted
 from kenesh.influence.models import Outcome, Recommendation
 from kenesh.monitoring import charts, indicators, queries
 from kenesh.monitoring.arithmetic import Shown, shown_to
@@ -115,7 +117,7 @@ def draw(line: Line, prefix: str) -> str:
         line.unit,
         [ChartPoint(p.period.name, p.target, p.actual) for p in line.points],
     )
-    return inline_svg(charts.svg(series, chart_labels()), prefix)
+    return inline_svg(charts.svg(series, chart_labels(), number_formatter()), prefix)
 
 
 def _live_values(phase, periods, indicator_list) -> dict[tuple[int, int], object]:
@@ -162,6 +164,13 @@ def _dimension_labels(indicator) -> dict:
         return {d.key: d.label for d in indicators.get_indicator(indicator.query_key).dimensions}
     except indicators.UnknownIndicator:
         return {}
+
+
+def disaggregation_labels(indicator) -> list[str]:
+    """The indicator's disaggregations by their labels in the reader's language (a key no
+    registered query knows, typed for an indicator entered by hand, as it was typed)."""
+    labels = {**indicators.dimension_labels(), **_dimension_labels(indicator)}
+    return [str(labels.get(key, key)) for key in indicator.disaggregations]
 
 
 def frozen_shown(user, report, row) -> Shown:
@@ -381,7 +390,7 @@ def _evidence(evidence, user, staff, outcome_pages, reverse) -> tuple[str, str]:
         )
     if source == "testimonial":
         testimonial = evidence.testimonial
-        text = f"“{testimonial.quote[:200]}” — {queries.attribution(testimonial, user)}"
+        text = f"{quoted(testimonial.quote[:200])} — {queries.attribution(testimonial, user)}"
         url = reverse("mentoring:home") if user.has_perm("mentoring.manage") else ""
         return text, url
     return evidence.link, evidence.link

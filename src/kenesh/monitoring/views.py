@@ -106,6 +106,7 @@ def indicator_detail(request, code):
             "line": line,
             "board": board,
             "registered": registered,
+            "disaggregations": pages.disaggregation_labels(indicator),
             "can_manage": user.has_perm("monitoring.manage"),
         },
     )

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kenesh.access.decorators import requires
@@ -292,7 +292,8 @@ def profile_export(request):
 
 class EraseForm(UserForm):
     confirmation = forms.CharField(
-        label=_lazy("Type the person's name in Latin letters to confirm"), max_length=200
+        label=gettext_lazy("Type the person's name in Latin letters to confirm"),
+        max_length=200,
     )
 
     def __init__(self, *args, person, **kwargs):

@@ -1,12 +1,13 @@
 """Proposed times as each reader reads them: in their zone, named with its UTC offset,
-in the active language ("Tue 12 May 2026, 10:00–12:00 (Asia/Tashkent, UTC+05:00)")."""
+in the active language ("Tue 12 May 2026, 10:00–12:00 (Asia/Tashkent, UTC+05:00)", in Russian
+«вт, 12 мая 2026, 10:00–12:00 (Asia/Tashkent, UTC+05:00)»)."""
 
 import datetime
 import zoneinfo
 
 from django import template
-from django.utils.formats import date_format
 
+from kenesh.core.typography import day_label
 from kenesh.notifications import zones
 
 register = template.Library()
@@ -24,11 +25,11 @@ def slot_label(starts_at, ends_at, zone) -> str:
     if not isinstance(zone, zoneinfo.ZoneInfo):
         zone = zones.zone_named(str(zone or ""))
     start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
-    day = date_format(start, "D j M Y")
+    day = day_label(start)
     if end.date() == start.date():
         until = end.strftime("%H:%M")
     else:
-        until = f"{date_format(end, 'D j M Y')}, {end:%H:%M}"
+        until = f"{day_label(end)}, {end:%H:%M}"
     return f"{day}, {start:%H:%M}–{until} ({zone.key}, {offset_of(start)})"
 
 

@@ -6,7 +6,7 @@ language no field records; Russian is the closest voice for the region's Cyrilli
 import re
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -21,3 +21,13 @@ def lang_of(text) -> str:
     if (get_language() or "").split("-")[0] == "ru":
         return ""
     return format_html(' lang="{}"', "ru")
+
+
+@register.filter
+def in_its_language(text) -> str:
+    """``{{ name|in_its_language }}``: ``text`` escaped, in a ``<span lang="ru">`` where
+    ``lang_of`` would mark it, for a name inside a translated sentence."""
+    attribute = lang_of(text)
+    if not attribute:
+        return conditional_escape(text)
+    return format_html("<span{}>{}</span>", attribute, text)
