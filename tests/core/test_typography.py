@@ -71,3 +71,23 @@ def test_the_home_page_greets_a_person_by_their_name_as_written(login):
     assert 'Welcome, <span lang="ru">Эксперт Опытный</span>' in page
     # A login with no roster profile: its own name.
     assert "Welcome, Staff</h1>" in login("staff").get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "first", "last", "expected"),
+    [
+        ("en", (2027, 3, 16), (2027, 3, 16), "16 March 2027"),
+        ("en", (2027, 3, 16), (2027, 3, 17), "16–17 March 2027"),
+        ("ru", (2027, 3, 16), (2027, 3, 17), "16–17 марта 2027 г."),
+        ("ru", (2027, 3, 30), (2027, 4, 2), "30 марта 2027 г.\u00a0– 2 апреля 2027 г."),
+    ],
+)
+def test_a_date_range_names_its_month_and_year_once_when_they_are_shared(
+    language, first, last, expected
+):
+    from django.utils import translation
+
+    from kenesh.core.typography import date_range
+
+    with translation.override(language):
+        assert date_range(datetime.date(*first), datetime.date(*last)) == expected

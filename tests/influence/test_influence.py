@@ -222,3 +222,15 @@ def test_a_recommendation_without_a_theme_counts_under_no_theme(personas, publis
     with translation.override("en"):
         themes = [theme for theme, _counts in queries.funnel(personas["staff"])["by_theme"]]
     assert themes == ["No theme"]
+
+
+def test_a_recommendation_naming_no_country_counts_under_no_country(personas, published):
+    from django.utils import translation
+
+    from kenesh.influence import queries
+
+    recommendation = recommend(published, personas)
+    Recommendation.objects.filter(pk=recommendation.pk).update(countries=[])
+    with translation.override("ru"):
+        countries = [str(c) for c, _counts in queries.funnel(personas["staff"])["by_country"]]
+    assert countries == ["Страна не указана"]

@@ -65,3 +65,18 @@ def day_label(day: datetime.date) -> str:
         "weekday": _WEEKDAYS[day.weekday()],
         "date": date,
     }
+
+
+def date_range(first: datetime.date, last: datetime.date) -> str:
+    """Two dates as a range the language writes: one date when they are the same day,
+    "16–17 March 2027" and «16–17 марта 2027 г.» within one month, both dates with a
+    spaced dash otherwise ("30 March 2027 – 2 April 2027")."""
+    if last == first:
+        return date_format(first, "DATE_FORMAT")
+    full = date_format(last, "DATE_FORMAT")
+    same_month = (first.year, first.month) == (last.year, last.month)
+    # The compact form needs the day first in the language's date format (English and
+    # Russian here); another language keeps both dates whole.
+    if same_month and full.startswith(f"{last.day} "):
+        return f"{first.day}–{full}"
+    return f"{date_format(first, 'DATE_FORMAT')}\u00a0– {full}"

@@ -32,6 +32,7 @@ def funnel(user) -> dict:
     by_theme: dict = defaultdict(Counter)
     by_country: dict = defaultdict(Counter)
     no_theme = pgettext("recommendations by theme", "No theme")
+    no_country = pgettext("recommendations by country", "No country named")
     for row in rows:
         rank = RANK[row["progress"]]
         theme = (
@@ -42,7 +43,7 @@ def funnel(user) -> dict:
         for step in STEPS[: rank + 1]:
             reached[step] += 1
             by_theme[theme][step] += 1
-            for country in row["countries"] or ["—"]:
+            for country in row["countries"] or [no_country]:
                 by_country[country][step] += 1
     labels = dict(Country.choices)
     return {

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kenesh.core.typography import quoted
 from kenesh.mentoring.selection import (
     FOR_BALANCE,
     NOT_TOP,
@@ -34,7 +35,7 @@ def quota(q: Quota) -> str:
         bounds.append(
             ngettext("at most %(n)s person", "at most %(n)s people", q.maximum) % {"n": q.maximum}
         )
-    return f"{names.get(q.attribute, q.attribute)} “{value}”: {', '.join(bounds)}"
+    return f"{names.get(q.attribute, q.attribute)} {quoted(str(value))}: {', '.join(bounds)}"
 
 
 def reason(r: Reason) -> str:

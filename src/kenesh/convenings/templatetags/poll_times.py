@@ -27,10 +27,14 @@ def slot_label(starts_at, ends_at, zone) -> str:
     start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
     day = day_label(start)
     if end.date() == start.date():
-        until = end.strftime("%H:%M")
+        span = f"{start:%H:%M}–{end:%H:%M}"
     else:
-        until = f"{day_label(end)}, {end:%H:%M}"
-    return f"{day}, {start:%H:%M}–{until} ({zone.key}, {offset_of(start)})"
+        # Between two full dates the dash is spaced (a no-break space before it), as both
+        # languages set a range of compound dates: "10:00 – Wed 13 May 2026, 12:00".
+        span = f"{start:%H:%M}\u00a0– {day_label(end)}, {end:%H:%M}"
+    # UTC itself needs no offset after its name ("UTC, UTC+00:00" says it twice).
+    where = zone.key if zone.key == "UTC" else f"{zone.key}, {offset_of(start)}"
+    return f"{day}, {span} ({where})"
 
 
 @register.filter

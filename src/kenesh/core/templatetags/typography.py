@@ -35,3 +35,13 @@ def day(value) -> str:
     if not isinstance(value, datetime.date):
         return ""
     return typography.day_label(value)
+
+
+@register.filter
+def date_range(first, last) -> str:
+    """``{{ convening.starts_on|date_range:convening.ends_on }}``."""
+    if not isinstance(first, datetime.date):
+        return ""
+    if not isinstance(last, datetime.date):
+        last = first
+    return typography.date_range(first, last)
