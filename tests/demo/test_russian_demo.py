@@ -81,3 +81,17 @@ def test_a_reviewer_sees_each_criterion_with_its_share_of_the_score(loaded):
     shares = [label for label in labels if "вес" in label]
     assert len(shares) == len(call.rubric)
     assert all(label.endswith("\u00a0%)") for label in shares), shares
+
+
+def test_a_russian_profile_counts_years_with_russian_plural_forms():
+    from kenesh.demo.loader import _years_ru
+
+    assert [f"{n} {_years_ru(n)}" for n in (1, 3, 5, 11, 21, 24, 30)] == [
+        "1 год",
+        "3 года",
+        "5 лет",
+        "11 лет",
+        "21 год",
+        "24 года",
+        "30 лет",
+    ]

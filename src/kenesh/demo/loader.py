@@ -234,11 +234,20 @@ def _link_themes_and_languages(rng, people, themes, languages):
     Person.objects.bulk_update(people, ["expertise"], batch_size=1000)
 
 
+def _years_ru(n: int) -> str:
+    """«год», «года» or «лет» after ``n``, by Russian's three plural forms."""
+    if n % 10 == 1 and n % 100 != 11:
+        return "год"
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return "года"
+    return "лет"
+
+
 def _expertise(rng, person, chosen) -> str:
     years = rng.randint(2, 6) if person.track == Track.EMERGENT else rng.randint(10, 30)
     if person.country in RUSSIAN_POSITIONS:
         topics = ", ".join(theme.name_ru.lower() for theme in chosen)
-        return f"Исследования и анализ политики: {topics}. Опыт работы (лет): {years}."
+        return f"Исследования и анализ политики: {topics}. Опыт работы: {years} {_years_ru(years)}."
     topics = ", ".join(theme.name.lower() for theme in chosen)
     return f"Research and policy analysis: {topics}. {years} years of experience."
 
