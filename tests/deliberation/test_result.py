@@ -223,7 +223,10 @@ def test_a_drawn_map_is_stored_and_exported_as_before(login, conversation, boots
     analysis = services.run_analysis(conversation=conversation, bootstrap=bootstrap)
     analysis.refresh_from_db()
     assert analysis.result == before
-    assert json.dumps(analysis.map_result.to_json()) == json.dumps(analysis.result)
+    # PostgreSQL's jsonb keeps its own key order, so the stored column is compared as a
+    # dict; the record writes keys in the order serialize always wrote them.
+    assert analysis.map_result.to_json() == analysis.result
+    assert json.dumps(analysis.map_result.to_json()) == json.dumps(before)
     assert set(analysis.map_result.group_sizes) == set(range(analysis.map_result.k))
 
     client = login("staff")
@@ -232,7 +235,7 @@ def test_a_drawn_map_is_stored_and_exported_as_before(login, conversation, boots
         "conversation": conversation.title,
         "analysed_at": analysis.created_at.isoformat(),
         "votes": analysis.votes,
-        "result": before,
+        "result": analysis.result,  # the stored column, passed through as before
     }
     assert exported == json.dumps(body, ensure_ascii=False, indent=1)
     exported_csv = client.get(f"/deliberation/{conversation.code}/export.csv").content.decode()
