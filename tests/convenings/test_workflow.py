@@ -116,6 +116,14 @@ def test_staff_invite_from_roster_filters(login, personas):
     assert Participation.objects.filter(convening=convening, role="speaker").count() == 3
 
 
+def test_a_filter_the_invite_page_cannot_use_is_said_as_on_every_list(login, personas):
+    convening = ConveningFactory()
+    page = login("staff").get(f"/convenings/{convening.code}/invite/", {"q": "x" * 101})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-testid="filter-errors"' in html and "Some filters could not be used:" in html
+
+
 def test_inviting_someone_twice_invites_nobody(login, personas):
     convening = ConveningFactory()
     already = PersonFactory(name="Уже Приглашён", name_latin="Uzhe Priglashen")
